@@ -1,0 +1,33 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// config is kabinet's configuration, read from the environment.
+type config struct {
+	// DatabaseURL is the PostgreSQL the service keeps its log and read models in.
+	DatabaseURL string `env:"KABINET_DATABASE_URL" envDefault:"postgres://postgres@127.0.0.1:5432/kabinet?sslmode=disable"`
+	// Addr is where serve listens.
+	Addr string `env:"KABINET_ADDR" envDefault:"127.0.0.1:8080"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `env:"KABINET_LOG_LEVEL" envDefault:"info"`
+	// ShutdownTimeout bounds a graceful stop.
+	ShutdownTimeout time.Duration `env:"KABINET_SHUTDOWN_TIMEOUT" envDefault:"15s"`
+}
+
+func loadConfig() (config, error) {
+	var c config
+	if err := env.Parse(&c); err != nil {
+		return c, fmt.Errorf("configuration: %w", err)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return c, fmt.Errorf("configuration: KABINET_LOG_LEVEL %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return c, nil
+}

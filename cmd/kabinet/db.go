@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/kabinet/kabinet/internal/migrate"
+)
+
+// openPostgres connects to the configured database, creating it when the
+// server is there but the database is not (the first run on a developer's
+// machine), and migrates it.
+func openPostgres(ctx context.Context, dsn string) (*pgxpool.Pool, migrate.Result, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, migrate.Result{}, fmt.Errorf("KABINET_DATABASE_URL: %w", err)
+	}
+	cfg.ConnConfig.ConnectTimeout = 10 * time.Second
+	if err := ensureDatabase(ctx, dsn, cfg.ConnConfig.Database); err != nil {
+		return nil, migrate.Result{}, err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, migrate.Result{}, fmt.Errorf("connect to %s: %w", where(cfg.ConnConfig), err)
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	defer db.Close()
+	res, err := migrate.Postgres(ctx, db)
+	if err != nil {
+		pool.Close()
+		return nil, res, err
+	}
+	return pool, res, nil
+}
+
+func ensureDatabase(ctx context.Context, dsn, name string) error {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err == nil {
+		return conn.Close(ctx)
+	}
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "3D000" { // invalid_catalog_name
+		return fmt.Errorf("connect to PostgreSQL: %w\nstart it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start", err)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return fmt.Errorf("KABINET_DATABASE_URL: %w", err)
+	}
+	u.Path = "/postgres"
+	admin, err := pgx.Connect(ctx, u.String())
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	return nil
+}
+
+func where(c *pgx.ConnConfig) string { return fmt.Sprintf("%s:%d/%s", c.Host, c.Port, c.Database) }

@@ -1,0 +1,71 @@
+// Command kabinet is the one binary of kabinet: it serves the API, migrates
+// the database and runs the operator tools. Each subcommand is a function
+// run(ctx, args, stdout, stderr) so that tests can call it in-process.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		code := 2
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+		} else if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "kabinet:", err)
+		}
+		os.Exit(code)
+	}
+}
+
+const usage = `kabinet — the event-sourced back end of a client self-service cabinet
+
+Usage:
+  kabinet serve      run the service (health, readiness and metrics endpoints)
+  kabinet migrate    bring the database schema up to date (idempotent)
+  kabinet verify     check every stream's hash chain; exit 1 on a broken link
+  kabinet frontier   show the oldest open transaction that holds readers back
+  kabinet version    print the version
+
+Configuration comes from the environment; see README.md.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, stdout, stderr)
+	case "migrate":
+		return migrateCmd(ctx, rest, stdout, stderr)
+	case "verify":
+		return verifyCmd(ctx, rest, stdout, stderr)
+	case "frontier":
+		return frontierCmd(ctx, rest, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "kabinet", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}

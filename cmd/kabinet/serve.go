@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/kabinet/kabinet/eventstore/postgres"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (KABINET_ADDR)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := newLogger(stderr, cfg.LogLevel)
+
+	pool, res, err := openPostgres(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	store := postgres.New(pool, postgres.Options{Logger: logger})
+	defer store.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		newFrontierCollector(store, logger))
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := pool.Ping(ctx); err != nil {
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	fmt.Fprintf(stdout, "kabinet %s listening on http://%s (PostgreSQL %s, schema version %d)\n",
+		version, ln.Addr(), where(pool.Config().ConnConfig), res.Current)
+	fmt.Fprintf(stdout, "  health: http://%[1]s/healthz  readiness: http://%[1]s/readyz  metrics: http://%[1]s/metrics\n", ln.Addr())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level)) // validated in loadConfig
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// frontierCollector exports the age of the oldest open write transaction,
+// the one that holds every reader of the global log back.
+type frontierCollector struct {
+	store  *postgres.Store
+	logger *slog.Logger
+	age    *prometheus.Desc
+	held   *prometheus.Desc
+}
+
+func newFrontierCollector(s *postgres.Store, logger *slog.Logger) *frontierCollector {
+	return &frontierCollector{
+		store: s, logger: logger,
+		age: prometheus.NewDesc("kabinet_log_frontier_oldest_tx_age_seconds",
+			"Age of the oldest open write transaction holding readers of the event log back (0 when none).", nil, nil),
+		held: prometheus.NewDesc("kabinet_log_frontier_held",
+			"1 when an open write transaction holds readers of the event log back.", nil, nil),
+	}
+}
+
+func (c *frontierCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.age; ch <- c.held }
+
+func (c *frontierCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	f, err := c.store.Frontier(ctx)
+	if err != nil {
+		c.logger.Warn("read the log frontier", "error", err)
+		return
+	}
+	held := 0.0
+	if f.Held() {
+		held = 1
+		if f.OldestAge > 10*time.Second {
+			c.logger.Warn("an open write transaction holds readers of the event log back",
+				"pid", f.OldestPID, "age_seconds", f.OldestAge.Seconds(), "application", f.OldestApp, "state", f.OldestState)
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(c.age, prometheus.GaugeValue, f.OldestAge.Seconds())
+	ch <- prometheus.MustNewConstMetric(c.held, prometheus.GaugeValue, held)
+}
