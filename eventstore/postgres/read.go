@@ -119,4 +119,3 @@ func (s *Store) Streams(ctx context.Context, prefix string) ([]string, error) {
 	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return out, translate("list streams", err)
 }
-

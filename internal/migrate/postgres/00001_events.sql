@@ -60,32 +60,20 @@ DECLARE
     v_now      timestamptz;
     v_micros   bytea;
     v_hashes   bytea[] := '{}';
-    v_known    int;
-    v_same     int;
+    v_known    bigint;
+    v_same     bigint;
 BEGIN
     PERFORM pg_advisory_xact_lock(7310, hashtext(p_stream));
-    SELECT s.version, s.head_hash, s.recorded_at, s.last_tx INTO v_version, v_hash, v_last, v_last_tx
-      FROM event_streams s WHERE s.stream = p_stream;
-    IF NOT FOUND THEN
-        PERFORM 1 FROM events e WHERE e.event_id = ANY (p_ids);
-        IF FOUND THEN
-            status := 'duplicate_mismatch';
-            RETURN;
-        END IF;
-        IF p_expected > 0 THEN
-            status := 'conflict'; last_version := 0;
-            RETURN;
-        END IF;
-        INSERT INTO event_streams (stream, version, head_hash, recorded_at)
-        VALUES (p_stream, 0, '\x'::bytea, '-infinity');
-        v_version := 0; v_hash := '\x'::bytea; v_last := '-infinity';
-    END IF;
+    -- A new statement, so a new snapshot: it sees the commit of whoever held the lock before.
+    SELECT coalesce(s.version, 0), coalesce(s.head_hash, '\x'::bytea), coalesce(s.recorded_at, '-infinity'), s.last_tx,
+           (SELECT count(*) FROM events e WHERE e.event_id = ANY (p_ids))
+      INTO v_version, v_hash, v_last, v_last_tx, v_known
+      FROM (SELECT) AS one LEFT JOIN event_streams s ON s.stream = p_stream;
 
-    -- With the stream locked, an earlier append of the same events has committed
-    -- or never will: look them up before checking the version.
-    SELECT count(*), min(e.version) FILTER (WHERE e.stream = p_stream) INTO v_known, first_version
-      FROM events e WHERE e.event_id = ANY (p_ids);
+    -- With the stream locked, an earlier append of the same events has
+    -- committed or never will: answer it before checking the version.
     IF v_known > 0 THEN
+        SELECT min(e.version) INTO first_version FROM events e WHERE e.event_id = ANY (p_ids) AND e.stream = p_stream;
         SELECT count(*) INTO v_same
           FROM unnest(p_ids, p_types, p_schemas, p_data, p_meta, p_occurred)
                WITH ORDINALITY AS i(id, typ, sv, d, m, o, n)
@@ -109,7 +97,6 @@ BEGIN
         status := 'conflict'; last_version := v_version;
         RETURN;
     END IF;
-
     IF v_last_tx IS NOT NULL AND v_last_tx > pg_current_xact_id() THEN
         status := 'order_conflict'; last_version := v_version;
         RETURN;
@@ -122,22 +109,26 @@ BEGIN
         v_hashes[i] := v_hash;
     END LOOP;
 
-    INSERT INTO events (event_id, stream, version, type, schema_version, data, metadata,
-                        occurred_at, recorded_at, hash)
-    SELECT i.id, p_stream, v_version + i.n, i.typ, i.sv, i.d::json, i.m::json, i.o, v_now, i.h
-      FROM unnest(p_ids, p_types, p_schemas, p_data, p_meta, p_occurred, v_hashes)
-           WITH ORDINALITY AS i(id, typ, sv, d, m, o, h, n)
-     ORDER BY i.n;
-
-    UPDATE event_streams
-       SET version = v_version + v_n, head_hash = v_hash, recorded_at = v_now, last_tx = pg_current_xact_id()
-     WHERE stream = p_stream;
+    WITH ins AS (
+        INSERT INTO events (event_id, stream, version, type, schema_version, data, metadata,
+                            occurred_at, recorded_at, hash)
+        SELECT i.id, p_stream, v_version + i.n, i.typ, i.sv, i.d::json, i.m::json, i.o, v_now, i.h
+          FROM unnest(p_ids, p_types, p_schemas, p_data, p_meta, p_occurred, v_hashes)
+               WITH ORDINALITY AS i(id, typ, sv, d, m, o, h, n)
+         ORDER BY i.n
+        RETURNING seq, tx
+    ), head AS (
+        INSERT INTO event_streams AS s (stream, version, head_hash, recorded_at, last_tx)
+        VALUES (p_stream, v_version + v_n, v_hash, v_now, pg_current_xact_id())
+        ON CONFLICT (stream) DO UPDATE
+           SET version = excluded.version, head_hash = excluded.head_hash,
+               recorded_at = excluded.recorded_at, last_tx = excluded.last_tx
+    )
+    SELECT max(ins.seq), max(ins.tx) INTO last_seq, last_tx FROM ins;
 
     status := 'ok';
     first_version := v_version + 1;
     last_version := v_version + v_n;
-    last_tx := pg_current_xact_id();
-    SELECT max(e.seq) INTO last_seq FROM events e WHERE e.stream = p_stream AND e.version = last_version;
 END
 $fn$;
 -- +goose StatementEnd
