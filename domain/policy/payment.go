@@ -1,0 +1,85 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kabinet/kabinet/domain/money"
+)
+
+func recordPayment(s State, c RecordPayment, now time.Time) ([]Event, error) {
+	if s.PaymentMethod == PaymentInstallments {
+		return nil, fmt.Errorf("record payment on policy %s: pay an installment instead: %w", s.Number, ErrPaidByInstallments)
+	}
+	p, err := newPayment(c.PaymentRef, c.Amount, c.PaidAt, now)
+	if err != nil {
+		return nil, err
+	}
+	if prev, ok := s.payment(p.PaymentRef); ok {
+		if prev.Amount.Equal(p.Amount) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("payment %s recorded with %s, now %s: %w", p.PaymentRef, prev.Amount, p.Amount, ErrAmountMismatch)
+	}
+	if err := checkOverpayment(s, p); err != nil {
+		return nil, err
+	}
+	return []Event{p}, nil
+}
+
+func payInstallment(s State, c PayInstallment, now time.Time) ([]Event, error) {
+	idx := -1
+	for i, inst := range s.schedule {
+		if inst.Number == c.Number {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		return nil, fmt.Errorf("installment %d of policy %s: %w", c.Number, s.Number, ErrInstallmentNotFound)
+	}
+	inst := s.schedule[idx]
+	if inst.Paid() {
+		return nil, fmt.Errorf("installment %d paid by %s: %w", c.Number, inst.PaymentRef, ErrInstallmentAlreadyPaid)
+	}
+	if next, _ := s.NextInstallment(); next.Number != c.Number {
+		return nil, fmt.Errorf("installment %d before installment %d: %w", c.Number, next.Number, ErrInstallmentOutOfOrder)
+	}
+	if !c.Amount.Equal(inst.Amount) {
+		return nil, fmt.Errorf("installment %d is %s, paid %s: %w", c.Number, inst.Amount, c.Amount, ErrAmountMismatch)
+	}
+	p, err := newPayment(c.PaymentRef, c.Amount, c.PaidAt, now)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := s.payment(p.PaymentRef); ok {
+		return nil, fmt.Errorf("payment %s: %w", p.PaymentRef, ErrDuplicatePayment)
+	}
+	if err := checkOverpayment(s, p); err != nil {
+		return nil, err
+	}
+	return []Event{p, InstallmentPaid{Number: c.Number, PaymentRef: p.PaymentRef, Amount: p.Amount, PaidAt: p.PaidAt}}, nil
+}
+
+func newPayment(ref string, amount money.KZT, paidAt, now time.Time) (PaymentReceived, error) {
+	ref = strings.TrimSpace(ref)
+	switch {
+	case ref == "":
+		return PaymentReceived{}, fmt.Errorf("payment_ref: required: %w", ErrInvalidPayment)
+	case !amount.IsPositive():
+		return PaymentReceived{}, fmt.Errorf("amount %s: must be positive: %w", amount, ErrInvalidPayment)
+	}
+	at := now
+	if !paidAt.IsZero() {
+		at = stamp(paidAt)
+	}
+	return PaymentReceived{PaymentRef: ref, Amount: amount, PaidAt: at}, nil
+}
+
+func checkOverpayment(s State, p PaymentReceived) error {
+	if total := s.paid.Add(p.Amount); s.Premium.LessThan(total) {
+		return fmt.Errorf("paid %s + %s exceeds premium %s: %w", s.paid, p.Amount, s.Premium, ErrOverpayment)
+	}
+	return nil
+}
