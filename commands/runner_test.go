@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -290,4 +291,20 @@ func TestEventID(t *testing.T) {
 	assert.NotEqual(t, commands.EventID(cmd, 0), commands.EventID(uuid.New(), 0), "distinct per command")
 	// Pinned: a changed namespace or encoding would give repeated commands new IDs.
 	assert.Equal(t, "b553a2b6-cfe9-5c03-baa6-4a4c0fecb229", commands.EventID(cmd, 0).String())
+}
+
+func TestKeyedIDs(t *testing.T) {
+	_, err := commands.NewKeyedIDs([]byte("short"))
+	require.Error(t, err)
+	k, err := commands.NewKeyedIDs(bytes.Repeat([]byte{7}, 32))
+	require.NoError(t, err)
+	other, err := commands.NewKeyedIDs(bytes.Repeat([]byte{8}, 32))
+	require.NoError(t, err)
+	a := k.ID("client-iin", "900115300003")
+	assert.Equal(t, a, k.ID("client-iin", "900115300003"), "stable")
+	assert.NotEqual(t, a, k.ID("client-iin", "851231400001"))
+	assert.NotEqual(t, a, k.ID("policy-kias", "900115300003"), "kinds do not share IDs")
+	assert.NotEqual(t, a, other.ID("client-iin", "900115300003"), "another key, another ID")
+	assert.Equal(t, uuid.Version(8), a.Version())
+	assert.NotContains(t, a.String(), "900115")
 }
