@@ -2,11 +2,13 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/kabinet/kabinet/eventstore"
 )
@@ -41,16 +43,133 @@ func newAppendArgs(stream string, events []eventstore.Event) appendArgs {
 	return a
 }
 
+// The store's own appends are one statement. The head row moves first (an
+// UPDATE at the expected version, or an upsert for Any and NoStream), and its
+// RETURNING feeds the event insert, so the version check, the unique event
+// ID, the hash chain and the xid8 column cost one round trip. The stream's
+// advisory lock is taken in the head statement's qualification (or source
+// row) so that, as in kabinet_append, the transaction gets its ID only once
+// it holds the lock. A statement that returns no rows lost the version check;
+// a unique violation on event_id is a repeat or a clash. Both rare cases are
+// told apart afterwards by resolve.
+const (
+	headExactSQL = `head AS (
+	UPDATE event_streams s
+	   SET version = s.version + $10::int, prev_hash = s.head_hash,
+	       head_hash = (kabinet_chain(s.head_hash, s.version, greatest(now(), s.recorded_at), $9))[$10],
+	       recorded_at = greatest(now(), s.recorded_at), last_tx = pg_current_xact_id()
+	 WHERE s.stream = $1 AND pg_advisory_xact_lock(7310, hashtext($1)) IS NOT NULL AND s.version = $2
+	RETURNING s.version - $10 AS base, s.prev_hash, s.recorded_at)`
+
+	headUpsertSQL = `head AS (
+	INSERT INTO event_streams AS s (stream, version, prev_hash, head_hash, recorded_at, last_tx)
+	SELECT $1, $10::int, '\x'::bytea, (kabinet_chain('\x'::bytea, 0, now(), $9))[$10], now(), pg_current_xact_id()
+	  FROM (SELECT pg_advisory_xact_lock(7310, hashtext($1))) AS locked
+	ON CONFLICT (stream) DO UPDATE
+	   SET version = s.version + $10::int, prev_hash = s.head_hash,
+	       head_hash = (kabinet_chain(s.head_hash, s.version, greatest(now(), s.recorded_at), $9))[$10],
+	       recorded_at = greatest(now(), s.recorded_at), last_tx = pg_current_xact_id()
+	 WHERE $2 < 0
+	RETURNING s.version - $10 AS base, s.prev_hash, s.recorded_at)`
+
+	insertEventsSQL = `,
+chain AS MATERIALIZED (
+	SELECT h.base, h.recorded_at, kabinet_chain(h.prev_hash, h.base, h.recorded_at, $9) AS hashes FROM head h),
+ins AS (
+	INSERT INTO events (event_id, stream, version, type, schema_version, data, metadata, occurred_at, recorded_at, hash)
+	SELECT i.id, $1, c.base + i.n, i.typ, i.sv, i.d::json, i.m::json, i.o, c.recorded_at, c.hashes[i.n]
+	  FROM chain c, unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])
+	       WITH ORDINALITY AS i(id, typ, sv, d, m, o, n)
+	 ORDER BY i.n
+	RETURNING version, seq, tx)
+SELECT min(version), max(version), max(tx), max(seq) FROM ins`
+
+	appendExactSQL  = "WITH " + headExactSQL + insertEventsSQL
+	appendUpsertSQL = "WITH " + headUpsertSQL + insertEventsSQL
+)
+
 // Append implements eventstore.Store.
 func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.Event) (eventstore.AppendResult, error) {
 	if err := eventstore.ValidateAppend(stream, expected, events); err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	res, err := s.appendWith(ctx, s.pool.QueryRow, stream, expected, events)
-	if err == nil && !res.Duplicate {
-		s.committed()
+	a := newAppendArgs(stream, events)
+	query := appendUpsertSQL
+	if expected > 0 {
+		query = appendExactSQL
 	}
-	return res, err
+	var (
+		first, last *int64
+		tx          *uint64
+		seq         *int64
+	)
+	err := s.pool.QueryRow(ctx, query, stream, int64(expected),
+		a.ids, a.types, a.schemas, a.data, a.meta, a.occurred, a.digests, int32(len(events)),
+	).Scan(&first, &last, &tx, &seq)
+	switch {
+	case err == nil && first != nil:
+		s.committed()
+		return eventstore.AppendResult{FirstVersion: *first, LastVersion: *last,
+			Position: eventstore.Position{Tx: *tx, Seq: uint64(*seq)}}, nil
+	case err == nil, isEventIDClash(err):
+		return s.resolve(ctx, stream, expected, a)
+	}
+	return eventstore.AppendResult{}, translate("append to "+stream, err)
+}
+
+func isEventIDClash(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "events_event_id_key"
+}
+
+// resolve explains an append that wrote nothing: a repeat of an append that
+// is stored (answered with its first result), an event ID stored with other
+// content, or a lost version check.
+func (s *Store) resolve(ctx context.Context, stream string, expected eventstore.ExpectedVersion, a appendArgs) (eventstore.AppendResult, error) {
+	rows, err := s.pool.Query(ctx, `SELECT event_id, stream, version, type, schema_version, data::text, metadata::text,
+		occurred_at, tx, seq FROM events WHERE event_id = ANY ($1) ORDER BY version`, a.ids)
+	if err != nil {
+		return eventstore.AppendResult{}, translate("append to "+stream, err)
+	}
+	type stored struct {
+		id          uuid.UUID
+		stream, typ string
+		version     int64
+		schema      int32
+		data, meta  string
+		occurred    time.Time
+		tx          uint64
+		seq         int64
+	}
+	found, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (stored, error) {
+		var x stored
+		err := r.Scan(&x.id, &x.stream, &x.version, &x.typ, &x.schema, &x.data, &x.meta, &x.occurred, &x.tx, &x.seq)
+		return x, err
+	})
+	if err != nil {
+		return eventstore.AppendResult{}, translate("append to "+stream, err)
+	}
+	if len(found) > 0 {
+		same := len(found) == len(a.ids)
+		for i := 0; same && i < len(found); i++ {
+			f := found[i]
+			same = f.id == a.ids[i] && f.stream == stream && f.version == found[0].version+int64(i) &&
+				f.typ == a.types[i] && f.schema == a.schemas[i] && f.data == a.data[i] && f.meta == a.meta[i] &&
+				f.occurred.Equal(a.occurred[i])
+		}
+		if !same {
+			return eventstore.AppendResult{}, fmt.Errorf("append to %s: %w: an event id is stored with other content or in another stream", stream, eventstore.ErrDuplicateEvent)
+		}
+		last := found[len(found)-1]
+		return eventstore.AppendResult{FirstVersion: found[0].version, LastVersion: last.version,
+			Position: eventstore.Position{Tx: last.tx, Seq: uint64(last.seq)}, Duplicate: true}, nil
+	}
+	var actual int64
+	err = s.pool.QueryRow(ctx, `SELECT coalesce((SELECT version FROM event_streams WHERE stream = $1), 0)`, stream).Scan(&actual)
+	if err != nil {
+		return eventstore.AppendResult{}, translate("append to "+stream, err)
+	}
+	return eventstore.AppendResult{}, &eventstore.ConflictError{Stream: stream, Expected: expected, Actual: actual}
 }
 
 // AppendInTx appends inside a transaction the caller owns (a pgx.Tx's
@@ -61,7 +180,7 @@ func (s *Store) AppendInTx(ctx context.Context, queryRow QueryRowFunc, stream st
 	if err := eventstore.ValidateAppend(stream, expected, events); err != nil {
 		return eventstore.AppendResult{}, err
 	}
-	return s.appendWith(ctx, queryRow, stream, expected, events)
+	return s.appendInTx(ctx, queryRow, stream, expected, events)
 }
 
 // Committed tells the store that a transaction used with AppendInTx has committed.
@@ -70,7 +189,7 @@ func (s *Store) Committed() { s.committed() }
 // QueryRowFunc is the QueryRow method of a pgx pool, connection or transaction.
 type QueryRowFunc func(ctx context.Context, sql string, args ...any) pgx.Row
 
-func (s *Store) appendWith(ctx context.Context, queryRow QueryRowFunc, stream string, expected eventstore.ExpectedVersion, events []eventstore.Event) (eventstore.AppendResult, error) {
+func (s *Store) appendInTx(ctx context.Context, queryRow QueryRowFunc, stream string, expected eventstore.ExpectedVersion, events []eventstore.Event) (eventstore.AppendResult, error) {
 	a := newAppendArgs(stream, events)
 	var (
 		status      string

@@ -29,6 +29,8 @@ func newBackend(t *testing.T, up *eventstore.Upcasters) eventstoretest.Backend {
 			if err != nil {
 				return nil, nil, err
 			}
+			// A failed test must not leave the transaction open: closing the pool would wait for it.
+			t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
 			if _, err := s.AppendInTx(ctx, tx.QueryRow, stream, expected, events...); err != nil {
 				_ = tx.Rollback(ctx)
 				return nil, nil, err

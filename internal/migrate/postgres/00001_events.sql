@@ -6,6 +6,7 @@ CREATE TABLE event_streams (
     stream      text PRIMARY KEY,
     version     bigint NOT NULL,
     head_hash   bytea NOT NULL,
+    prev_hash   bytea NOT NULL DEFAULT '\x', -- head before the last append; lets one statement chain a batch
     recorded_at timestamptz NOT NULL, -- of the last event; keeps recorded_at monotonic per stream
     last_tx     xid8                  -- of the last event; see kabinet_append
 );
@@ -30,7 +31,30 @@ CREATE TABLE events (
 -- The global log is read in (tx, seq) order up to pg_snapshot_xmin.
 CREATE INDEX events_log ON events (tx, seq);
 
--- kabinet_append is the whole append in one round trip: lock the stream,
+-- kabinet_chain returns the chain hashes of a batch appended after a head
+-- (prev, at version base), all recorded at the same time:
+-- hash_i = sha256(hash_{i-1} ‖ int8 version ‖ int8 recorded_at µs ‖ digest_i),
+-- the bytes eventstore.ChainHash computes.
+-- +goose StatementBegin
+CREATE FUNCTION kabinet_chain(prev bytea, base bigint, at timestamptz, digests bytea[])
+RETURNS bytea[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+DECLARE
+    micros bytea := int8send((extract(epoch FROM at) * 1000000)::bigint);
+    h      bytea := prev;
+    out    bytea[] := '{}';
+BEGIN
+    FOR i IN 1 .. cardinality(digests) LOOP
+        h := sha256(h || int8send(base + i) || micros || digests[i]);
+        out[i] := h;
+    END LOOP;
+    RETURN out;
+END
+$fn$;
+-- +goose StatementEnd
+
+-- kabinet_append is the whole append in one round trip, for appends inside a
+-- transaction of the caller's (the store's own appends use the single
+-- statement in eventstore/postgres/append.go, which keeps the same rules): lock the stream,
 -- answer a repeated append with its first result, check the expected
 -- version, chain the hashes and insert. It writes nothing unless it returns
 -- status 'ok'. p_expected: -1 any, 0 no stream, n exact.
@@ -58,7 +82,6 @@ DECLARE
     v_last     timestamptz;
     v_last_tx  xid8;
     v_now      timestamptz;
-    v_micros   bytea;
     v_hashes   bytea[] := '{}';
     v_known    bigint;
     v_same     bigint;
@@ -103,11 +126,7 @@ BEGIN
     END IF;
 
     v_now := greatest(clock_timestamp(), v_last);
-    v_micros := int8send((extract(epoch FROM v_now) * 1000000)::bigint);
-    FOR i IN 1 .. v_n LOOP
-        v_hash := sha256(v_hash || int8send(v_version + i) || v_micros || p_digests[i]);
-        v_hashes[i] := v_hash;
-    END LOOP;
+    v_hashes := kabinet_chain(v_hash, v_version, v_now, p_digests);
 
     WITH ins AS (
         INSERT INTO events (event_id, stream, version, type, schema_version, data, metadata,
@@ -118,10 +137,10 @@ BEGIN
          ORDER BY i.n
         RETURNING seq, tx
     ), head AS (
-        INSERT INTO event_streams AS s (stream, version, head_hash, recorded_at, last_tx)
-        VALUES (p_stream, v_version + v_n, v_hash, v_now, pg_current_xact_id())
+        INSERT INTO event_streams AS s (stream, version, prev_hash, head_hash, recorded_at, last_tx)
+        VALUES (p_stream, v_version + v_n, v_hash, v_hashes[v_n], v_now, pg_current_xact_id())
         ON CONFLICT (stream) DO UPDATE
-           SET version = excluded.version, head_hash = excluded.head_hash,
+           SET version = excluded.version, prev_hash = excluded.prev_hash, head_hash = excluded.head_hash,
                recorded_at = excluded.recorded_at, last_tx = excluded.last_tx
     )
     SELECT max(ins.seq), max(ins.tx) INTO last_seq, last_tx FROM ins;
@@ -135,5 +154,6 @@ $fn$;
 
 -- +goose Down
 DROP FUNCTION kabinet_append;
+DROP FUNCTION kabinet_chain;
 DROP TABLE events;
 DROP TABLE event_streams;
