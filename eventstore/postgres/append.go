@@ -13,7 +13,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore"
 )
 
-const appendSQL = `SELECT status, first_version, last_version, last_tx, last_seq
+const appendFuncSQL = `SELECT status, first_version, last_version, last_tx, last_seq
 FROM kabinet_append($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 
 // appendArgs are kabinet_append's parameters for one batch.
@@ -52,41 +52,64 @@ func newAppendArgs(stream string, events []eventstore.Event) appendArgs {
 // it holds the lock. A statement that returns no rows lost the version check;
 // a unique violation on event_id is a repeat or a clash. Both rare cases are
 // told apart afterwards by resolve.
-const (
-	headExactSQL = `head AS (
-	UPDATE event_streams s
-	   SET version = s.version + $10::int, prev_hash = s.head_hash,
-	       head_hash = (kabinet_chain(s.head_hash, s.version, greatest(now(), s.recorded_at), $9))[$10],
-	       recorded_at = greatest(now(), s.recorded_at), last_tx = pg_current_xact_id()
-	 WHERE s.stream = $1 AND pg_advisory_xact_lock(7310, hashtext($1)) IS NOT NULL AND s.version = $2
-	RETURNING s.version - $10 AS base, s.prev_hash, s.recorded_at)`
+var (
+	appendExactSQL        = appendSQL(true, false)
+	appendUpsertSQL       = appendSQL(false, false)
+	appendExactSingleSQL  = appendSQL(true, true)
+	appendUpsertSingleSQL = appendSQL(false, true)
+)
 
-	headUpsertSQL = `head AS (
+// appendSQL composes the append statement: exact moves the head with an
+// UPDATE at the expected version, otherwise an upsert (Any and NoStream);
+// single hashes one event inline, which spares two calls of the PL/pgSQL
+// kabinet_chain on the most common append.
+func appendSQL(exact, single bool) string {
+	const at = "greatest(now(), s.recorded_at)"
+	micros := func(t string) string { return "int8send((extract(epoch FROM " + t + ") * 1000000)::bigint)" }
+	headHash := func(prev, version, t string) string {
+		if single {
+			return "sha256(" + prev + " || int8send(" + version + " + 1) || " + micros(t) + " || ($9::bytea[])[1])"
+		}
+		return "(kabinet_chain(" + prev + ", " + version + ", " + t + ", $9))[$10]"
+	}
+	set := `SET version = s.version + $10::int, prev_hash = s.head_hash,
+	       head_hash = ` + headHash("s.head_hash", "s.version", at) + `,
+	       recorded_at = ` + at + `, last_tx = pg_current_xact_id()`
+	returning := `RETURNING s.version - $10 AS base, s.prev_hash, s.recorded_at, s.head_hash`
+	var head string
+	if exact {
+		head = `WITH head AS (
+	UPDATE event_streams s
+	   ` + set + `
+	 WHERE s.stream = $1 AND pg_advisory_xact_lock(7310, hashtext($1)) IS NOT NULL AND s.version = $2
+	` + returning + `)`
+	} else {
+		head = `WITH head AS (
 	INSERT INTO event_streams AS s (stream, version, prev_hash, head_hash, recorded_at, last_tx)
-	SELECT $1, $10::int, '\x'::bytea, (kabinet_chain('\x'::bytea, 0, now(), $9))[$10], now(), pg_current_xact_id()
+	SELECT $1, $10::int, '\x'::bytea, ` + headHash("'\\x'::bytea", "0", "now()") + `, now(), pg_current_xact_id()
 	  FROM (SELECT pg_advisory_xact_lock(7310, hashtext($1))) AS locked
 	ON CONFLICT (stream) DO UPDATE
-	   SET version = s.version + $10::int, prev_hash = s.head_hash,
-	       head_hash = (kabinet_chain(s.head_hash, s.version, greatest(now(), s.recorded_at), $9))[$10],
-	       recorded_at = greatest(now(), s.recorded_at), last_tx = pg_current_xact_id()
+	   ` + set + `
 	 WHERE $2 < 0
-	RETURNING s.version - $10 AS base, s.prev_hash, s.recorded_at)`
-
-	insertEventsSQL = `,
+	` + returning + `)`
+	}
+	chain, hash := `,
 chain AS MATERIALIZED (
-	SELECT h.base, h.recorded_at, kabinet_chain(h.prev_hash, h.base, h.recorded_at, $9) AS hashes FROM head h),
+	SELECT h.base, h.recorded_at, kabinet_chain(h.prev_hash, h.base, h.recorded_at, $9) AS hashes FROM head h)`, "c.hashes[i.n]"
+	if single {
+		chain, hash = `,
+chain AS (SELECT h.base, h.recorded_at, h.head_hash FROM head h)`, "c.head_hash"
+	}
+	return head + chain + `,
 ins AS (
 	INSERT INTO events (event_id, stream, version, type, schema_version, data, metadata, occurred_at, recorded_at, hash)
-	SELECT i.id, $1, c.base + i.n, i.typ, i.sv, i.d::json, i.m::json, i.o, c.recorded_at, c.hashes[i.n]
+	SELECT i.id, $1, c.base + i.n, i.typ, i.sv, i.d::json, i.m::json, i.o, c.recorded_at, ` + hash + `
 	  FROM chain c, unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])
 	       WITH ORDINALITY AS i(id, typ, sv, d, m, o, n)
 	 ORDER BY i.n
 	RETURNING version, seq, tx)
 SELECT min(version), max(version), max(tx), max(seq) FROM ins`
-
-	appendExactSQL  = "WITH " + headExactSQL + insertEventsSQL
-	appendUpsertSQL = "WITH " + headUpsertSQL + insertEventsSQL
-)
+}
 
 // Append implements eventstore.Store.
 func (s *Store) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.Event) (eventstore.AppendResult, error) {
@@ -95,8 +118,13 @@ func (s *Store) Append(ctx context.Context, stream string, expected eventstore.E
 	}
 	a := newAppendArgs(stream, events)
 	query := appendUpsertSQL
-	if expected > 0 {
+	switch {
+	case expected > 0 && len(events) == 1:
+		query = appendExactSingleSQL
+	case expected > 0:
 		query = appendExactSQL
+	case len(events) == 1:
+		query = appendUpsertSingleSQL
 	}
 	var (
 		first, last *int64
@@ -197,7 +225,7 @@ func (s *Store) appendInTx(ctx context.Context, queryRow QueryRowFunc, stream st
 		tx          *uint64
 		seq         *int64
 	)
-	err := queryRow(ctx, appendSQL, stream, int64(expected),
+	err := queryRow(ctx, appendFuncSQL, stream, int64(expected),
 		a.ids, a.types, a.schemas, a.data, a.meta, a.occurred, a.digests,
 	).Scan(&status, &first, &last, &tx, &seq)
 	if err != nil {
