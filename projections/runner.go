@@ -1,0 +1,248 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kabinet/kabinet/eventstore"
+)
+
+// Config tunes a Runner. The zero value is usable.
+type Config struct {
+	BatchSize    int           // events per transaction; default DefaultBatchSize
+	PollInterval time.Duration // fallback poll of the log; default 500ms
+	Standby      time.Duration // how often a standby process asks for a projection; default 2s
+	Backoff      time.Duration // pause after a failed batch; default 1s
+	Logger       *slog.Logger  // default: discard
+}
+
+func (c *Config) setDefaults() {
+	if c.BatchSize <= 0 {
+		c.BatchSize = DefaultBatchSize
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = 500 * time.Millisecond
+	}
+	if c.Standby <= 0 {
+		c.Standby = 2 * time.Second
+	}
+	if c.Backoff <= 0 {
+		c.Backoff = time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+}
+
+// Runner keeps projections current. Several processes may run the same
+// projections on one database: each projection is applied by whichever
+// holds its advisory lock, and the checkpoint compare-and-set makes a second
+// applier harmless even if locks are lost.
+type Runner struct {
+	pool        *pgxpool.Pool
+	store       eventstore.Store
+	projections []Projection
+	cfg         Config
+	applied     eventstore.Notifier // a batch committed in this process
+}
+
+// NewRunner checks the projections (unique, well-formed names).
+func NewRunner(pool *pgxpool.Pool, store eventstore.Store, projections []Projection, cfg Config) (*Runner, error) {
+	cfg.setDefaults()
+	seen := map[string]bool{}
+	var errs []error
+	for _, p := range projections {
+		if err := check(p); err != nil {
+			errs = append(errs, err)
+		}
+		if seen[p.Name()] {
+			errs = append(errs, fmt.Errorf("projection %s registered twice", p.Name()))
+		}
+		seen[p.Name()] = true
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return &Runner{pool: pool, store: store, projections: projections, cfg: cfg}, nil
+}
+
+// Projections returns the projections the runner keeps.
+func (r *Runner) Projections() []Projection { return r.projections }
+
+// Run applies events to every projection until ctx ends; it returns nil then.
+func (r *Runner) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, p := range r.projections {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.runOne(ctx, p)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// runOne owns one projection: wait for its lock, rebuild it if the code's
+// version is not the live one, then follow the log.
+func (r *Runner) runOne(ctx context.Context, p Projection) {
+	log := r.cfg.Logger.With("projection", p.Name())
+	for ctx.Err() == nil {
+		release, ok, err := r.lock(ctx, p.Name())
+		if err != nil || !ok {
+			if err != nil && ctx.Err() == nil {
+				log.Warn("take the projection lock", "error", err)
+			}
+			sleep(ctx, r.cfg.Standby)
+			continue
+		}
+		err = r.follow(ctx, p, log)
+		release()
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			log.Error("projection stopped; retrying", "error", err)
+			r.recordError(p.Name(), err)
+			sleep(ctx, r.cfg.Backoff)
+		}
+	}
+}
+
+func (r *Runner) follow(ctx context.Context, p Projection, log *slog.Logger) error {
+	g, err := install(ctx, r.pool, p)
+	if err != nil {
+		return err
+	}
+	if g.Version != p.Version() {
+		log.Info("live generation was built by another version; rebuilding", "live_version", g.Version, "version", p.Version())
+		if _, err := Rebuild(ctx, r.pool, r.store, p, RebuildOptions{BatchSize: r.cfg.BatchSize}); err != nil {
+			return fmt.Errorf("rebuild to version %d: %w", p.Version(), err)
+		}
+		return nil // follow the new live generation on the next turn
+	}
+	err = r.store.Subscribe(ctx, eventstore.SubscribeOptions{After: g.Position, BatchSize: r.cfg.BatchSize, PollInterval: r.cfg.PollInterval},
+		func(ctx context.Context, batch []eventstore.RecordedEvent) error {
+			next, err := applyBatch(ctx, r.pool, p, g, batch)
+			if err != nil {
+				return err
+			}
+			g = next
+			r.applied.Notify()
+			return nil
+		})
+	if errors.Is(err, errCheckpointMoved) {
+		log.Info("checkpoint moved by another process or a rebuild; reloading")
+		return nil
+	}
+	return err
+}
+
+// lock takes the projection's session advisory lock on a connection of its
+// own; release unlocks it and returns the connection.
+func (r *Runner) lock(ctx context.Context, name string) (release func(), ok bool, err error) {
+	conn, err := r.pool.Acquire(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, lockRunner, name).Scan(&ok); err != nil || !ok {
+		conn.Release()
+		return nil, false, err
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if _, err := conn.Exec(ctx, `SELECT pg_advisory_unlock($1, hashtext($2))`, lockRunner, name); err != nil {
+			conn.Conn().Close(ctx) // a closed session drops its locks
+		}
+		conn.Release()
+	}, true, nil
+}
+
+func (r *Runner) recordError(name string, cause error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	msg := cause.Error()
+	if len(msg) > 500 {
+		msg = msg[:500]
+	}
+	_, _ = r.pool.Exec(ctx, `UPDATE projection_generations SET last_error = $2 WHERE name = $1 AND state = 'live'`, name, msg)
+}
+
+// WaitFor blocks until every named projection (all of the runner's when none
+// are named) has applied the log up to pos, or ctx ends. Commands use it so
+// that the next query reads their own write. It works whichever process
+// applies the projections.
+func (r *Runner) WaitFor(ctx context.Context, pos eventstore.Position, names ...string) error {
+	if len(names) == 0 {
+		for _, p := range r.projections {
+			names = append(names, p.Name())
+		}
+	}
+	poll := time.NewTimer(0)
+	defer poll.Stop()
+	for {
+		woken := r.applied.Wait()
+		behind, err := r.behind(ctx, pos, names)
+		if err != nil {
+			return err
+		}
+		if behind == "" {
+			return nil
+		}
+		poll.Reset(10 * time.Millisecond) // another process may be the one applying
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for projection %s to reach %s: %w", behind, pos, ctx.Err())
+		case <-woken:
+		case <-poll.C:
+		}
+	}
+}
+
+// behind names a projection whose live checkpoint is before pos, or "".
+func (r *Runner) behind(ctx context.Context, pos eventstore.Position, names []string) (string, error) {
+	rows, err := r.pool.Query(ctx, `SELECT name, position_tx, position_seq FROM projection_generations
+		WHERE state = 'live' AND name = ANY ($1)`, names)
+	if err != nil {
+		return "", fmt.Errorf("read projection checkpoints: %w", err)
+	}
+	defer rows.Close()
+	reached := map[string]bool{}
+	for rows.Next() {
+		var (
+			name    string
+			tx, seq int64
+		)
+		if err := rows.Scan(&name, &tx, &seq); err != nil {
+			return "", err
+		}
+		at := eventstore.Position{Tx: uint64(tx), Seq: uint64(seq)}
+		reached[name] = !at.Less(pos)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	for _, n := range names {
+		if !reached[n] {
+			return n, nil
+		}
+	}
+	return "", nil
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
