@@ -51,6 +51,7 @@ type Runner struct {
 	projections []Projection
 	cfg         Config
 	applied     eventstore.Notifier // a batch committed in this process
+	locks       *locker
 }
 
 // NewRunner checks the projections (unique, well-formed names).
@@ -70,7 +71,7 @@ func NewRunner(pool *pgxpool.Pool, store eventstore.Store, projections []Project
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return &Runner{pool: pool, store: store, projections: projections, cfg: cfg}, nil
+	return &Runner{pool: pool, store: store, projections: projections, cfg: cfg, locks: &locker{pool: pool}}, nil
 }
 
 // Projections returns the projections the runner keeps.
@@ -87,6 +88,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	r.locks.close()
 	return nil
 }
 
@@ -95,7 +97,7 @@ func (r *Runner) Run(ctx context.Context) error {
 func (r *Runner) runOne(ctx context.Context, p Projection) {
 	log := r.cfg.Logger.With("projection", p.Name())
 	for ctx.Err() == nil {
-		release, ok, err := r.lock(ctx, p.Name())
+		ok, err := r.locks.tryLock(ctx, p.Name())
 		if err != nil || !ok {
 			if err != nil && ctx.Err() == nil {
 				log.Warn("take the projection lock", "error", err)
@@ -104,7 +106,7 @@ func (r *Runner) runOne(ctx context.Context, p Projection) {
 			continue
 		}
 		err = r.follow(ctx, p, log)
-		release()
+		r.locks.unlock(p.Name())
 		if ctx.Err() != nil {
 			return
 		}
@@ -145,25 +147,63 @@ func (r *Runner) follow(ctx context.Context, p Projection, log *slog.Logger) err
 	return err
 }
 
-// lock takes the projection's session advisory lock on a connection of its
-// own; release unlocks it and returns the connection.
-func (r *Runner) lock(ctx context.Context, name string) (release func(), ok bool, err error) {
-	conn, err := r.pool.Acquire(ctx)
-	if err != nil {
-		return nil, false, err
-	}
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, lockRunner, name).Scan(&ok); err != nil || !ok {
-		conn.Release()
-		return nil, false, err
-	}
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if _, err := conn.Exec(ctx, `SELECT pg_advisory_unlock($1, hashtext($2))`, lockRunner, name); err != nil {
-			conn.Conn().Close(ctx) // a closed session drops its locks
+// locker holds the runner's session advisory locks, one per projection it
+// runs, all on one connection of its own. If that connection dies the locks
+// go with it and another process may take a projection over; the
+// checkpoint compare-and-set keeps that safe, and this runner's next batch
+// for it then fails and reloads.
+type locker struct {
+	pool *pgxpool.Pool
+	mu   sync.Mutex
+	conn *pgxpool.Conn
+}
+
+func (l *locker) tryLock(ctx context.Context, name string) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.conn == nil {
+		conn, err := l.pool.Acquire(ctx)
+		if err != nil {
+			return false, err
 		}
-		conn.Release()
-	}, true, nil
+		l.conn = conn
+	}
+	var ok bool
+	if err := l.conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, lockRunner, name).Scan(&ok); err != nil {
+		l.dropLocked()
+		return false, err
+	}
+	return ok, nil
+}
+
+func (l *locker) unlock(name string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.conn == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := l.conn.Exec(ctx, `SELECT pg_advisory_unlock($1, hashtext($2))`, lockRunner, name); err != nil {
+		l.dropLocked()
+	}
+}
+
+// dropLocked closes the session, which releases every lock it held.
+func (l *locker) dropLocked() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = l.conn.Conn().Close(ctx)
+	l.conn.Release()
+	l.conn = nil
+}
+
+func (l *locker) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.conn != nil {
+		l.dropLocked()
+	}
 }
 
 func (r *Runner) recordError(name string, cause error) {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/caarlos0/env/v11"
+	envconfig "github.com/caarlos0/env/v11"
 )
 
 // config is kabinet's configuration, read from the environment.
@@ -21,7 +21,7 @@ type config struct {
 
 func loadConfig() (config, error) {
 	var c config
-	if err := env.Parse(&c); err != nil {
+	if err := envconfig.Parse(&c); err != nil {
 		return c, fmt.Errorf("configuration: %w", err)
 	}
 	switch c.LogLevel {

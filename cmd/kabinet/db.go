@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,6 +25,10 @@ func openPostgres(ctx context.Context, dsn string) (*pgxpool.Pool, migrate.Resul
 		return nil, migrate.Result{}, fmt.Errorf("KABINET_DATABASE_URL: %w", err)
 	}
 	cfg.ConnConfig.ConnectTimeout = 10 * time.Second
+	if !strings.Contains(dsn, "pool_max_conns") {
+		// pgx defaults to max(4, CPUs); requests, projections and the relay share the pool.
+		cfg.MaxConns = 25
+	}
 	if err := ensureDatabase(ctx, dsn, cfg.ConnConfig.Database); err != nil {
 		return nil, migrate.Result{}, err
 	}

@@ -38,6 +38,12 @@ Usage:
   kabinet serve      run the service (health, readiness and metrics endpoints)
   kabinet migrate    bring the database schema up to date (idempotent)
   kabinet verify     check every stream's hash chain; exit 1 on a broken link
+  kabinet rebuild [--all | NAME...]   rebuild read models blue/green (resumable)
+  kabinet projections status          read models: version, checkpoint, lag, errors
+  kabinet replay stream ID [--as-of TIME] [--occurred] [--json]
+                     a stream's events and the state they fold to
+  kabinet replay verify [NAME...]     replay into a shadow and diff with the live
+                     read model; exit 1 on drift
   kabinet frontier   show the oldest open transaction that holds readers back
   kabinet version    print the version
 
@@ -57,6 +63,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return migrateCmd(ctx, rest, stdout, stderr)
 	case "verify":
 		return verifyCmd(ctx, rest, stdout, stderr)
+	case "rebuild":
+		return rebuildCmd(ctx, rest, stdout, stderr)
+	case "projections":
+		return projectionsCmd(ctx, rest, stdout, stderr)
+	case "replay":
+		return replayCmd(ctx, rest, stdout, stderr)
 	case "frontier":
 		return frontierCmd(ctx, rest, stdout, stderr)
 	case "version":

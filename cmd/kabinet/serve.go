@@ -11,11 +11,13 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/kabinet/kabinet/eventstore/postgres"
+	"github.com/kabinet/kabinet/projections"
 )
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -39,9 +41,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	store := postgres.New(pool, postgres.Options{Logger: logger})
 	defer store.Close()
 
+	runner, err := projections.NewRunner(pool, store, readModels(), projections.Config{Logger: logger})
+	if err != nil {
+		return err
+	}
+	runnerDone := make(chan error, 1)
+	go func() { runnerDone <- runner.Run(ctx) }()
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		newFrontierCollector(store, logger))
+		newFrontierCollector(store, logger), newProjectionCollector(pool, runner.Projections(), logger))
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
@@ -79,6 +88,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	<-runnerDone // the runner stops between batches: nothing half-applied
 	return nil
 }
 
@@ -127,4 +137,46 @@ func (c *frontierCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(c.age, prometheus.GaugeValue, f.OldestAge.Seconds())
 	ch <- prometheus.MustNewConstMetric(c.held, prometheus.GaugeValue, held)
+}
+
+// projectionCollector exports each read model's lag behind the log.
+type projectionCollector struct {
+	pool        *pgxpool.Pool
+	projections []projections.Projection
+	logger      *slog.Logger
+	lagEvents   *prometheus.Desc
+	lagSeconds  *prometheus.Desc
+	events      *prometheus.Desc
+}
+
+func newProjectionCollector(pool *pgxpool.Pool, ps []projections.Projection, logger *slog.Logger) *projectionCollector {
+	return &projectionCollector{pool: pool, projections: ps, logger: logger,
+		lagEvents: prometheus.NewDesc("kabinet_projection_lag_events",
+			"Events in the log that the projection's live generation has not applied yet.", []string{"projection"}, nil),
+		lagSeconds: prometheus.NewDesc("kabinet_projection_lag_seconds",
+			"Age of the oldest event the projection has not applied yet (0 when current).", []string{"projection"}, nil),
+		events: prometheus.NewDesc("kabinet_projection_applied_events",
+			"Events applied by the projection's live generation.", []string{"projection"}, nil),
+	}
+}
+
+func (c *projectionCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.lagEvents
+	ch <- c.lagSeconds
+	ch <- c.events
+}
+
+func (c *projectionCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	statuses, err := projections.Statuses(ctx, c.pool, c.projections)
+	if err != nil {
+		c.logger.Warn("read projection status", "error", err)
+		return
+	}
+	for _, s := range statuses {
+		ch <- prometheus.MustNewConstMetric(c.lagEvents, prometheus.GaugeValue, float64(s.LagEvents), s.Name)
+		ch <- prometheus.MustNewConstMetric(c.lagSeconds, prometheus.GaugeValue, s.Lag.Seconds(), s.Name)
+		ch <- prometheus.MustNewConstMetric(c.events, prometheus.CounterValue, float64(s.Live.Events), s.Name)
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 )
@@ -21,8 +23,15 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-// withStore opens the configured store for one operator command.
-func withStore(ctx context.Context, fn func(*postgres.Store) error) error {
+// env is what an operator command works on: the configured database, its
+// event store and the read models this binary knows.
+type env struct {
+	pool  *pgxpool.Pool
+	store *postgres.Store
+}
+
+// withEnv opens the configured store for one operator command.
+func withEnv(ctx context.Context, fn func(env) error) error {
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
@@ -34,7 +43,11 @@ func withStore(ctx context.Context, fn func(*postgres.Store) error) error {
 	defer pool.Close()
 	store := postgres.New(pool, postgres.Options{})
 	defer store.Close()
-	return fn(store)
+	return fn(env{pool: pool, store: store})
+}
+
+func withStore(ctx context.Context, fn func(*postgres.Store) error) error {
+	return withEnv(ctx, func(e env) error { return fn(e.store) })
 }
 
 func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
