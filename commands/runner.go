@@ -136,6 +136,7 @@ func Execute[S, E, C any](ctx context.Context, r *Runner, agg Aggregate[S, E, C]
 		schema = 1
 	}
 	retries := r.maxRetries()
+	clashed := false // the last append met this command's event IDs
 	for attempt := 0; ; attempt++ {
 		state, version, history, err := Load(ctx, r.Store, agg, id)
 		if err != nil {
@@ -143,6 +144,12 @@ func Execute[S, E, C any](ctx context.Context, r *Runner, agg Aggregate[S, E, C]
 		}
 		if res, ok := firstRun(stream, history, meta.CommandID); ok {
 			return res, nil
+		}
+		if clashed {
+			// The IDs are stored, but not in this stream: the command ID
+			// was used for another aggregate. Retrying cannot help.
+			return Result{}, fmt.Errorf("command %s on %s: %w: the command ID was already used on another stream",
+				commandID, stream, eventstore.ErrDuplicateEvent)
 		}
 		now := r.now()
 		decided, err := agg.Decide(state, cmd, now)
@@ -183,7 +190,8 @@ func Execute[S, E, C any](ctx context.Context, r *Runner, agg Aggregate[S, E, C]
 		}
 		// A duplicate ID means this command's events got in between our load
 		// and append; the reload finds them and returns the first result.
-		lost := errors.Is(err, eventstore.ErrConcurrencyConflict) || errors.Is(err, eventstore.ErrDuplicateEvent)
+		clashed = errors.Is(err, eventstore.ErrDuplicateEvent)
+		lost := errors.Is(err, eventstore.ErrConcurrencyConflict) || clashed
 		if !lost {
 			return Result{}, fmt.Errorf("command %s: %w", commandID, err)
 		}

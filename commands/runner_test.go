@@ -308,3 +308,30 @@ func TestKeyedIDs(t *testing.T) {
 	assert.Equal(t, uuid.Version(8), a.Version())
 	assert.NotContains(t, a.String(), "900115")
 }
+
+// Regression: a command ID reused for another aggregate used to be retried
+// until the retries ran out; it now fails at once.
+func TestCommandIDReusedOnAnotherStreamFailsAtOnce(t *testing.T) {
+	ctx := context.Background()
+	store := memory.New(memory.Options{})
+	r := newRunner(store)
+	cmdID := uuid.New()
+	_, err := commands.Execute(ctx, r, counter(), uuid.New(), cmdID, increment{By: 1})
+	require.NoError(t, err)
+	var appends atomic.Int32
+	r.Store = countingStore{Store: store, appends: &appends}
+	_, err = commands.Execute(ctx, r, counter(), uuid.New(), cmdID, increment{By: 1})
+	require.ErrorIs(t, err, eventstore.ErrDuplicateEvent)
+	assert.Contains(t, err.Error(), "another stream")
+	assert.Equal(t, int32(1), appends.Load(), "one append, no retries")
+}
+
+type countingStore struct {
+	eventstore.Store
+	appends *atomic.Int32
+}
+
+func (s countingStore) Append(ctx context.Context, stream string, expected eventstore.ExpectedVersion, events ...eventstore.Event) (eventstore.AppendResult, error) {
+	s.appends.Add(1)
+	return s.Store.Append(ctx, stream, expected, events...)
+}
