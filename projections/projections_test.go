@@ -28,16 +28,22 @@ import (
 type counter struct {
 	version int
 	delay   time.Duration
+	name    string // default "counter"
 }
 
-func (c counter) Name() string     { return "counter" }
+func (c counter) Name() string {
+	if c.name == "" {
+		return "counter"
+	}
+	return c.name
+}
 func (c counter) Version() int     { return max(c.version, 1) }
-func (c counter) Tables() []string { return []string{"counter_events", "counter_totals"} }
+func (c counter) Tables() []string { return []string{c.Name() + "_events", c.Name() + "_totals"} }
 func (c counter) Schema(t projections.Tables) []string {
 	return []string{
-		`CREATE TABLE ` + t["counter_events"] + ` (event_id uuid PRIMARY KEY, stream text NOT NULL, version bigint NOT NULL, built_by int NOT NULL)`,
-		`CREATE TABLE ` + t["counter_totals"] + ` (k int PRIMARY KEY, n bigint NOT NULL)`,
-		`INSERT INTO ` + t["counter_totals"] + ` VALUES (1, 0)`,
+		`CREATE TABLE ` + t[c.Name()+"_events"] + ` (event_id uuid PRIMARY KEY, stream text NOT NULL, version bigint NOT NULL, built_by int NOT NULL)`,
+		`CREATE TABLE ` + t[c.Name()+"_totals"] + ` (k int PRIMARY KEY, n bigint NOT NULL)`,
+		`INSERT INTO ` + t[c.Name()+"_totals"] + ` VALUES (1, 0)`,
 	}
 }
 
@@ -45,9 +51,9 @@ func (c counter) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, bat
 	b := &pgx.Batch{}
 	for _, e := range batch {
 		// No ON CONFLICT: applying an event twice fails loudly.
-		b.Queue(`INSERT INTO `+t["counter_events"]+` VALUES ($1, $2, $3, $4)`, e.ID, e.Stream, e.Version, c.Version())
+		b.Queue(`INSERT INTO `+t[c.Name()+"_events"]+` VALUES ($1, $2, $3, $4)`, e.ID, e.Stream, e.Version, c.Version())
 	}
-	b.Queue(`UPDATE `+t["counter_totals"]+` SET n = n + $1 WHERE k = 1`, len(batch))
+	b.Queue(`UPDATE `+t[c.Name()+"_totals"]+` SET n = n + $1 WHERE k = 1`, len(batch))
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return err
 	}
@@ -367,4 +373,32 @@ func TestStatusReportsLag(t *testing.T) {
 	assert.Equal(t, 1, st[0].Live.Version)
 	assert.Equal(t, 2, st[0].CodeVersion, "status shows that a rebuild is due")
 	assert.Equal(t, int64(10), st[0].Live.Events)
+}
+
+func TestRebuildAllReadsTheLogOnceForSeveral(t *testing.T) {
+	pool, _, s := setup(t)
+	ctx := context.Background()
+	appendEvents(t, s, 20, 10)
+	// One of them is half built already: the pass starts where the least advanced one stands.
+	_, err := projections.CatchUp(ctx, pool, s, counter{name: "other"})
+	require.NoError(t, err)
+	var calls int
+	res, err := projections.RebuildAll(ctx, pool, s, []projections.Projection{counter{}, counter{name: "other", version: 2}},
+		projections.RebuildOptions{BatchSize: 50, Progress: func(p projections.Progress) {
+			calls++
+			assert.Equal(t, "counter, other", p.Projection)
+		}})
+	require.NoError(t, err)
+	require.Len(t, res, 2)
+	assert.Equal(t, 4, calls, "one read pass of 200 events in batches of 50")
+	for _, r := range res {
+		assert.Equal(t, int64(200), r.Events, r.Projection)
+	}
+	assert.Equal(t, 1, res[1].Retired)
+	for _, name := range []string{"counter", "other"} {
+		var rows, total int64
+		require.NoError(t, pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM `+name+`_events), (SELECT n FROM `+name+`_totals)`).Scan(&rows, &total))
+		assert.Equal(t, int64(200), rows, name)
+		assert.Equal(t, int64(200), total, name)
+	}
 }

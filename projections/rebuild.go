@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -67,57 +69,104 @@ func (r RebuildResult) Rate() float64 {
 // rebuild (ctx cancelled, process killed) leaves its generation in state
 // "building", and the next Rebuild of the same version resumes it.
 func Rebuild(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p Projection, opts RebuildOptions) (RebuildResult, error) {
-	if err := check(p); err != nil {
-		return RebuildResult{}, err
+	res, err := RebuildAll(ctx, pool, store, []Projection{p}, opts)
+	if len(res) == 0 {
+		return RebuildResult{Projection: p.Name()}, err
 	}
+	return res[0], err
+}
+
+// RebuildAll rebuilds several projections in one pass over the log: each
+// batch is read once and applied to every projection's new generation in one
+// transaction. Each projection is then swapped in on its own.
+func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, ps []Projection, opts RebuildOptions) ([]RebuildResult, error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}
 	start := time.Now()
-	if err := dropRetired(ctx, pool, p); err != nil {
-		return RebuildResult{}, err
-	}
-	g, resumed, err := building(ctx, pool, p, StateBuilding)
-	if err != nil {
-		return RebuildResult{}, err
-	}
-	res := RebuildResult{Projection: p.Name(), Generation: g.Number, Resumed: resumed}
-	total, err := countAfter(ctx, pool, g.Position)
-	if err != nil {
-		return res, err
-	}
-	for {
-		batch, err := store.ReadAll(ctx, g.Position, opts.BatchSize)
+	gens := make([]Generation, len(ps))
+	results := make([]RebuildResult, len(ps))
+	names := make([]string, len(ps))
+	from := eventstore.Position{}
+	for i, p := range ps {
+		if err := check(p); err != nil {
+			return nil, err
+		}
+		if err := dropRetired(ctx, pool, p); err != nil {
+			return nil, err
+		}
+		g, resumed, err := building(ctx, pool, p, StateBuilding)
 		if err != nil {
-			return res, err
+			return nil, err
+		}
+		gens[i], names[i] = g, p.Name()
+		results[i] = RebuildResult{Projection: p.Name(), Generation: g.Number, Resumed: resumed}
+		if i == 0 || g.Position.Less(from) {
+			from = g.Position
+		}
+	}
+	total, err := countAfter(ctx, pool, from)
+	if err != nil {
+		return results, err
+	}
+	label := strings.Join(names, ", ")
+	var done int64
+	for {
+		batch, err := store.ReadAll(ctx, from, opts.BatchSize)
+		if err != nil {
+			return results, err
 		}
 		if len(batch) == 0 {
 			break
 		}
-		if g, err = applyBatch(ctx, pool, p, g, batch); err != nil {
-			return res, err
+		err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			for i, p := range ps {
+				todo := after(batch, gens[i].Position)
+				if len(todo) == 0 {
+					continue
+				}
+				g, err := applyInTx(ctx, tx, p, gens[i], todo)
+				if err != nil {
+					return err
+				}
+				gens[i] = g
+				results[i].Events += int64(len(todo))
+			}
+			return nil
+		})
+		if err != nil {
+			return results, fmt.Errorf("rebuild %s: %w", label, err)
 		}
-		res.Events += int64(len(batch))
+		from = batch[len(batch)-1].Position
+		done += int64(len(batch))
 		if opts.Progress != nil {
-			opts.Progress(Progress{Projection: p.Name(), Generation: g.Number, Done: res.Events, Total: max(total, res.Events), Elapsed: time.Since(start)})
+			opts.Progress(Progress{Projection: label, Generation: gens[0].Number, Done: done, Total: max(total, done), Elapsed: time.Since(start)})
 		}
 		if len(batch) < opts.BatchSize {
-			break // close to the end: the swap applies the rest under the lock
+			break // close to the end: each swap applies the rest under its lock
 		}
 	}
-	swapped, retired, err := swap(ctx, pool, store, p, g, opts.BatchSize)
-	if err != nil {
-		return res, err
-	}
-	res.Events += swapped
-	res.Retired = retired
-	res.Elapsed = time.Since(start)
-	if retired > 0 {
-		if err := dropTables(ctx, pool, p, retired); err != nil {
-			return res, err
+	for i, p := range ps {
+		swapped, retired, err := swap(ctx, pool, store, p, gens[i], opts.BatchSize)
+		if err != nil {
+			return results, err
+		}
+		results[i].Events += swapped
+		results[i].Retired = retired
+		results[i].Elapsed = time.Since(start)
+		if retired > 0 {
+			if err := dropTables(ctx, pool, p, retired); err != nil {
+				return results, err
+			}
 		}
 	}
-	return res, nil
+	return results, nil
+}
+
+// after returns the tail of batch that comes after pos.
+func after(batch []eventstore.RecordedEvent, pos eventstore.Position) []eventstore.RecordedEvent {
+	i := sort.Search(len(batch), func(i int) bool { return pos.Less(batch[i].Position) })
+	return batch[i:]
 }
 
 // building returns the generation to build into: an interrupted one of the

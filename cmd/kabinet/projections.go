@@ -32,22 +32,22 @@ func rebuildCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	return withEnv(ctx, func(e env) error {
-		for _, p := range selected {
-			progress := newProgress(stderr, p.Name(), *quiet)
-			res, err := projections.Rebuild(ctx, e.pool, e.store, p, projections.RebuildOptions{BatchSize: *batch, Progress: progress.update})
-			progress.finish()
-			if err != nil {
-				if ctx.Err() != nil {
-					fmt.Fprintf(stdout, "%s: interrupted; run the same command again to resume\n", p.Name())
-				}
-				return fmt.Errorf("rebuild %s: %w", p.Name(), err)
+		progress := newProgress(stderr, "rebuild", *quiet)
+		results, err := projections.RebuildAll(ctx, e.pool, e.store, selected, projections.RebuildOptions{BatchSize: *batch, Progress: progress.update})
+		progress.finish()
+		if err != nil {
+			if ctx.Err() != nil {
+				fmt.Fprintln(stdout, "interrupted; run the same command again to resume")
 			}
+			return fmt.Errorf("rebuild: %w", err)
+		}
+		for _, res := range results {
 			resumed := ""
 			if res.Resumed {
 				resumed = " (resumed)"
 			}
 			fmt.Fprintf(stdout, "%s: generation %d is live%s; %d events in %s, %.0f events/s\n",
-				p.Name(), res.Generation, resumed, res.Events, res.Elapsed.Round(time.Millisecond), res.Rate())
+				res.Projection, res.Generation, resumed, res.Events, res.Elapsed.Round(time.Millisecond), res.Rate())
 		}
 		return nil
 	})
