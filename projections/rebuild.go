@@ -80,6 +80,9 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p 
 // batch is read once and applied to every projection's new generation in one
 // transaction. Each projection is then swapped in on its own.
 func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, ps []Projection, opts RebuildOptions) ([]RebuildResult, error) {
+	if len(ps) == 0 {
+		return nil, nil
+	}
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = DefaultBatchSize
 	}
