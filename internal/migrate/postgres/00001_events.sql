@@ -9,7 +9,7 @@ CREATE TABLE event_streams (
     prev_hash   bytea NOT NULL DEFAULT '\x', -- head before the last append; lets one statement chain a batch
     recorded_at timestamptz NOT NULL, -- of the last event; keeps recorded_at monotonic per stream
     last_tx     xid8                  -- of the last event; see kabinet_append
-);
+) WITH (fillfactor = 70); -- room on each page, so moving a head is a HOT update
 
 CREATE TABLE events (
     seq            bigint GENERATED ALWAYS AS IDENTITY,
