@@ -176,3 +176,37 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	assert.Empty(t, res.Applied, "the template is migrated already")
 	assert.Positive(t, res.Current)
 }
+
+// A commit that no notification announces (here: written with plain SQL
+// through kabinet_append, bypassing the store) is still delivered, by the
+// fallback poll.
+func TestSubscribeCatchesUpWithoutNotification(t *testing.T) {
+	pool, _ := pgtest.New(t)
+	s := postgres.New(pool, postgres.Options{})
+	t.Cleanup(s.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	got := make(chan uuid.UUID, 1)
+	go func() {
+		_ = s.Subscribe(ctx, eventstore.SubscribeOptions{PollInterval: 100 * time.Millisecond}, func(_ context.Context, b []eventstore.RecordedEvent) error {
+			for _, e := range b {
+				got <- e.ID
+			}
+			return nil
+		})
+	}()
+	time.Sleep(300 * time.Millisecond) // past the listener's first wake-up
+	id := uuid.New()
+	var status string
+	err := pool.QueryRow(ctx, `SELECT status FROM kabinet_append($1, 0, $2, $3, $4, $5, $6, $7, $8)`,
+		eventstore.StreamName("x", uuid.New()), []uuid.UUID{id}, []string{"test.happened"}, []int32{1},
+		[]string{`{}`}, []string{`{}`}, []time.Time{time.Now()}, [][]byte{make([]byte, 32)}).Scan(&status)
+	require.NoError(t, err)
+	require.Equal(t, "ok", status)
+	select {
+	case seen := <-got:
+		assert.Equal(t, id, seen)
+	case <-time.After(20 * time.Second):
+		t.Fatal("an unannounced commit was never delivered")
+	}
+}
