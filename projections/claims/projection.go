@@ -1,0 +1,73 @@
+package claims
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/projections"
+)
+
+// Projection builds the claims read model.
+type Projection struct{}
+
+var _ projections.Projection = Projection{}
+
+// claimsTable is the logical name of the one table; queries read the view
+// of that name.
+const claimsTable = "claims"
+
+// Name implements projections.Projection.
+func (Projection) Name() string { return "claims" }
+
+// Version implements projections.Projection; bump it whenever the schema or
+// the handling of an event changes.
+func (Projection) Version() int { return 1 }
+
+// Tables implements projections.Projection.
+func (Projection) Tables() []string { return []string{claimsTable} }
+
+// Schema implements projections.Projection.
+func (Projection) Schema(t projections.Tables) []string {
+	c := t[claimsTable]
+	return []string{
+		`CREATE TABLE ` + c + ` (
+			claim_id       uuid PRIMARY KEY,
+			client_id      uuid NOT NULL,
+			policy_id      uuid NOT NULL,
+			number         text NOT NULL,
+			kind           text NOT NULL,
+			description    text NOT NULL,
+			stage          text NOT NULL,
+			settled        boolean NOT NULL,
+			payout_tiyn    bigint NOT NULL,
+			decision_ref   text NOT NULL,
+			reported_at    timestamptz NOT NULL,
+			last_change_at timestamptz NOT NULL,
+			closed_at      timestamptz,
+			missing        jsonb NOT NULL,
+			timeline       jsonb NOT NULL
+		)`,
+		`CREATE INDEX ` + c + `_client_idx ON ` + c + ` (client_id, last_change_at DESC)`,
+	}
+}
+
+// Apply implements projections.Projection. It folds the batch in memory and
+// sends at most two set-based statements in one round trip: the claims
+// reported in the batch, inserted whole with the rest of the batch already
+// applied, and the changes to older claims.
+func (Projection) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
+	f, err := fold(batch)
+	if err != nil {
+		return err
+	}
+	b := &pgx.Batch{}
+	if err := f.queue(b, t); err != nil {
+		return err
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return tx.SendBatch(ctx, b).Close()
+}

@@ -1,0 +1,81 @@
+package policies
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/projections"
+)
+
+// Projection builds the policies read model.
+type Projection struct{}
+
+var _ projections.Projection = Projection{}
+
+// table is the logical name of the one table; queries read the view of that name.
+const table = "policies"
+
+// Name implements projections.Projection.
+func (Projection) Name() string { return "policies" }
+
+// Version implements projections.Projection; bump it whenever the schema or
+// the handling of an event changes.
+func (Projection) Version() int { return 1 }
+
+// Tables implements projections.Projection.
+func (Projection) Tables() []string { return []string{table} }
+
+// Schema implements projections.Projection.
+func (Projection) Schema(t projections.Tables) []string {
+	p := t[table]
+	return []string{
+		`CREATE TABLE ` + p + ` (
+			policy_id         uuid PRIMARY KEY,
+			client_id         uuid NOT NULL,
+			number            text NOT NULL,
+			number_key        text NOT NULL,
+			product           text NOT NULL,
+			kias_contract_id  text NOT NULL,
+			insurer           text NOT NULL,
+			starts_on         date NOT NULL,
+			ends_on           date NOT NULL,
+			people            json NOT NULL,
+			unlimited_drivers boolean NOT NULL,
+			vehicle           json,
+			premium_tiyn      bigint NOT NULL,
+			paid_tiyn         bigint NOT NULL DEFAULT 0,
+			payment_method    text NOT NULL,
+			installments      jsonb NOT NULL,
+			payments          jsonb NOT NULL DEFAULT '[]',
+			documents         jsonb NOT NULL DEFAULT '[]',
+			renewed_from      uuid,
+			renewed_by        uuid,
+			cancelled_on      date,
+			cancel_reason     text,
+			cancelled_at      timestamptz,
+			issued_at         timestamptz NOT NULL
+		)`,
+		`CREATE INDEX ` + p + `_client_idx ON ` + p + ` (client_id)`,
+		`CREATE INDEX ` + p + `_number_idx ON ` + p + ` (number_key)`,
+	}
+}
+
+// Apply implements projections.Projection. It folds the batch in memory and
+// sends at most two set-based statements in one round trip: the policies
+// issued in the batch, inserted whole, then the changes to older policies.
+func (Projection) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
+	f, err := fold(batch)
+	if err != nil {
+		return err
+	}
+	b := &pgx.Batch{}
+	if err := f.queue(b, t[table]); err != nil {
+		return err
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return tx.SendBatch(ctx, b).Close()
+}
