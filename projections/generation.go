@@ -174,8 +174,13 @@ func applyBatch(ctx context.Context, pool *pgxpool.Pool, p Projection, g Generat
 }
 
 // applyInTx is applyBatch inside a caller's transaction.
+//
+// The transaction commits without waiting for the WAL flush: a read model is
+// derived data, and since its rows and checkpoint commit together, a crash
+// can only leave it at an earlier checkpoint, from which it is re-applied.
+// Batches, rebuilds above all, do not wait for a disk sync each.
 func applyInTx(ctx context.Context, tx pgx.Tx, p Projection, g Generation, batch []eventstore.RecordedEvent) (Generation, error) {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockApply, p.Name()); err != nil {
+	if _, err := tx.Exec(ctx, `SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock($1, hashtext($2))`, lockApply, p.Name()); err != nil {
 		return g, err
 	}
 	last := batch[len(batch)-1]

@@ -71,16 +71,32 @@ func setup(t *testing.T) (*pgxpool.Pool, string, *postgres.Store) {
 	return pool, url, s
 }
 
+// appendEvents appends and waits until the writes are visible in the log:
+// a write transaction open anywhere on the server (another test package)
+// holds the visible end back for a moment.
 func appendEvents(t *testing.T, s eventstore.Store, streams, perStream int) {
 	t.Helper()
+	var last eventstore.Position
 	for i := 0; i < streams; i++ {
 		events := make([]eventstore.Event, perStream)
 		for j := range events {
 			events[j] = eventstore.Event{ID: uuid.New(), Type: "test.happened", SchemaVersion: 1, Data: []byte(`{}`), OccurredAt: time.Now()}
 		}
-		_, err := s.Append(context.Background(), eventstore.StreamName("t", uuid.New()), eventstore.NoStream, events...)
+		res, err := s.Append(context.Background(), eventstore.StreamName("t", uuid.New()), eventstore.NoStream, events...)
 		require.NoError(t, err)
+		last = res.Position
 	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		// The event at last is the first one after (tx, seq-1) once it is visible.
+		got, err := s.ReadAll(context.Background(), eventstore.Position{Tx: last.Tx, Seq: last.Seq - 1}, 1)
+		require.NoError(t, err)
+		if len(got) == 1 && got[0].Position == last {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("appended events not visible after 30s")
 }
 
 // totals reads the live read model through its views, in one statement so

@@ -132,7 +132,7 @@ func (c *frontierCollector) Collect(ch chan<- prometheus.Metric) {
 		held = 1
 		if f.OldestAge > 10*time.Second {
 			c.logger.Warn("an open write transaction holds readers of the event log back",
-				"pid", f.OldestPID, "age_seconds", f.OldestAge.Seconds(), "application", f.OldestApp, "state", f.OldestState)
+				"pid", f.OldestPID, "database", f.OldestDatabase, "age_seconds", f.OldestAge.Seconds(), "application", f.OldestApp, "state", f.OldestState)
 		}
 	}
 	ch <- prometheus.MustNewConstMetric(c.age, prometheus.GaugeValue, f.OldestAge.Seconds())

@@ -89,8 +89,8 @@ func frontierCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			fmt.Fprintln(stdout, "no open write transaction holds them back")
 			return nil
 		}
-		fmt.Fprintf(stdout, "held back by pid %d (xid %d, %s, application %q), open for %s since %s\n",
-			f.OldestPID, f.OldestXID, f.OldestState, f.OldestApp, f.OldestAge.Round(time.Millisecond), f.OldestStartedAt.Format(time.RFC3339))
+		fmt.Fprintf(stdout, "held back by pid %d in database %q (xid %d, %s, application %q), open for %s since %s\n",
+			f.OldestPID, f.OldestDatabase, f.OldestXID, f.OldestState, f.OldestApp, f.OldestAge.Round(time.Millisecond), f.OldestStartedAt.Format(time.RFC3339))
 		return nil
 	})
 }

@@ -85,3 +85,19 @@ func eventIDs(events []eventstore.Event) []uuid.UUID {
 	}
 	return out
 }
+
+// readVisible reads the log after the given position until at least want
+// events are visible. A write transaction open anywhere on the database
+// server (another test, another process) holds the visible end back for a
+// while; a reader that needs its own writes waits for them, as this does.
+func readVisible(t *testing.T, s eventstore.Store, after eventstore.Position, limit, want int) []eventstore.RecordedEvent {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := readAllFrom(t, s, after, limit)
+		if len(got) >= want || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

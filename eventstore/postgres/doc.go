@@ -13,8 +13,11 @@
 // pg_snapshot_xmin of the current snapshot, that is rows of transactions that
 // have ended, so a row that commits late can never land behind a cursor that
 // a reader has already passed. The price is that one long-open write
-// transaction holds every reader back; Frontier names it. Keep write
-// transactions short: never wait on a partner or a person inside one.
+// transaction holds every reader back; Frontier names it. Transaction IDs
+// are shared by every database of a PostgreSQL cluster, so this holds for a
+// write transaction left open in any database of the cluster, not only
+// kabinet's: give kabinet a cluster of its own, or watch the frontier. Keep
+// write transactions short: never wait on a partner or a person inside one.
 //
 // Subscribe wakes on LISTEN/NOTIFY. Appends signal in-process subscribers at
 // once and send one coalesced NOTIFY after commit for other processes; the

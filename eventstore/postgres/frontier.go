@@ -17,6 +17,7 @@ type Frontier struct {
 	OldestAge       time.Duration
 	OldestState     string
 	OldestApp       string
+	OldestDatabase  string // transaction IDs are cluster-wide: it may be another database's
 }
 
 // Held reports whether an open write transaction holds readers back.
@@ -31,9 +32,9 @@ func (s *Store) Frontier(ctx context.Context) (Frontier, error) {
 		return f, translate("frontier", err)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT pid, backend_xid::text::bigint, xact_start, now() - xact_start,
-		coalesce(state, ''), coalesce(application_name, '')
+		coalesce(state, ''), coalesce(application_name, ''), coalesce(datname, '')
 		FROM pg_stat_activity
-		WHERE backend_xid IS NOT NULL AND datname = current_database() AND pid <> pg_backend_pid()
+		WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
 		ORDER BY age(backend_xid) DESC LIMIT 1`)
 	if err != nil {
 		return f, translate("frontier", err)
@@ -41,7 +42,7 @@ func (s *Store) Frontier(ctx context.Context) (Frontier, error) {
 	defer rows.Close()
 	if rows.Next() {
 		var xid int64
-		if err := rows.Scan(&f.OldestPID, &xid, &f.OldestStartedAt, &f.OldestAge, &f.OldestState, &f.OldestApp); err != nil {
+		if err := rows.Scan(&f.OldestPID, &xid, &f.OldestStartedAt, &f.OldestAge, &f.OldestState, &f.OldestApp, &f.OldestDatabase); err != nil {
 			return f, translate("frontier", err)
 		}
 		f.OldestXID = uint64(xid)
