@@ -103,7 +103,9 @@ func compare(ctx context.Context, tx pgx.Tx, p Projection, liveGen, shadowGen in
 			{"live only", liveT[table], shadowT[table]},
 			{"replay only", shadowT[table], liveT[table]},
 		} {
-			rows, err := tx.Query(ctx, fmt.Sprintf(`SELECT row_to_json(d)::text FROM (SELECT * FROM %s EXCEPT ALL SELECT * FROM %s) d LIMIT %d`,
+			// Rows compare as their JSON text: json columns have no equality operator.
+			rows, err := tx.Query(ctx, fmt.Sprintf(`SELECT r FROM (SELECT row_to_json(a)::text AS r FROM %s a
+				EXCEPT ALL SELECT row_to_json(b)::text FROM %s b) d ORDER BY r LIMIT %d`,
 				ident(side.a), ident(side.b), limit))
 			if err != nil {
 				return nil, fmt.Errorf("compare %s: %w", table, err)

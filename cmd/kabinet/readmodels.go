@@ -5,12 +5,11 @@ import (
 	"sort"
 
 	"github.com/kabinet/kabinet/projections"
+	"github.com/kabinet/kabinet/projections/readmodels"
 )
 
 // readModels are the projections this binary builds and serves.
-func readModels() []projections.Projection {
-	return []projections.Projection{}
-}
+func readModels() []projections.Projection { return readmodels.All() }
 
 // selectReadModels picks projections by name; all with all=true.
 func selectReadModels(names []string, all bool) ([]projections.Projection, error) {
