@@ -107,9 +107,12 @@ func newGeneration(ctx context.Context, tx pgx.Tx, p Projection, state string) (
 	return Generation{Name: p.Name(), Number: number, Version: p.Version(), State: state}, nil
 }
 
-// pointViews makes the logical views read generation g.
+// pointViews makes the logical views read generation g, in the order of
+// p.Tables(), so that every swap takes the views' locks in one order.
 func pointViews(ctx context.Context, tx pgx.Tx, p Projection, g int) error {
-	for logical, physical := range tablesFor(p, g) {
+	physicals := tablesFor(p, g)
+	for _, logical := range p.Tables() {
+		physical := physicals[logical]
 		if _, err := tx.Exec(ctx, `DROP VIEW IF EXISTS `+ident(logical)); err != nil {
 			return fmt.Errorf("drop view %s: %w", logical, err)
 		}

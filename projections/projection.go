@@ -19,7 +19,9 @@ type Projection interface {
 	// version is built beside the old one and swapped in.
 	Version() int
 	// Tables are the logical table names; each becomes a view of the same
-	// name over the live generation's table.
+	// name over the live generation's table. A swap locks the views in this
+	// order, so a query that reads several of one projection's views must
+	// name them in this order too, or it may wait on a swap that waits on it.
 	Tables() []string
 	// Schema returns the statements that create one generation's tables and
 	// indexes, with physical names taken from t (t["policies"] is

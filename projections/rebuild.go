@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kabinet/kabinet/eventstore"
@@ -114,8 +115,22 @@ func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store,
 	}
 	label := strings.Join(names, ", ")
 	var done int64
+	// The next batch is read while this one is applied: reading and writing
+	// then run on separate connections and cores instead of taking turns.
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	batches := prefetch(readCtx, store, from, opts.BatchSize)
 	for {
-		batch, err := store.ReadAll(ctx, from, opts.BatchSize)
+		var (
+			batch []eventstore.RecordedEvent
+			err   error
+		)
+		select {
+		case r := <-batches:
+			batch, err = r.batch, r.err
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
 		if err != nil {
 			return results, err
 		}
@@ -164,6 +179,40 @@ func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store,
 		}
 	}
 	return results, nil
+}
+
+type readResult struct {
+	batch []eventstore.RecordedEvent
+	err   error
+}
+
+// prefetch reads the log from pos in batches, one ahead of its consumer,
+// and ends with an empty batch (the visible end, or a short batch's end) or
+// an error.
+func prefetch(ctx context.Context, store eventstore.Store, pos eventstore.Position, size int) <-chan readResult {
+	out := make(chan readResult, 1)
+	go func() {
+		for {
+			batch, err := store.ReadAll(ctx, pos, size)
+			select {
+			case out <- readResult{batch, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || len(batch) == 0 {
+				return
+			}
+			if len(batch) < size {
+				select {
+				case out <- readResult{}:
+				case <-ctx.Done():
+				}
+				return
+			}
+			pos = batch[len(batch)-1].Position
+		}
+	}()
+	return out
 }
 
 // after returns the tail of batch that comes after pos.
@@ -216,7 +265,25 @@ func building(ctx context.Context, pool *pgxpool.Pool, p Projection, state strin
 // swap applies what is left and makes g live, in one transaction holding the
 // apply lock: the live runner's next batch waits, then finds its generation
 // retired and moves to g.
+//
+// Re-pointing a view needs its exclusive lock, and a query that reads several
+// views locks them in its own order, so a swap and a query can deadlock. The
+// swap therefore waits for view locks only briefly (below PostgreSQL's
+// deadlock check) and, on a timeout or deadlock, rolls back and tries again
+// until ctx ends: it gives way, queries never fail. Only a projection with
+// several views can meet a deadlock at all.
 func swap(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p Projection, g Generation, batchSize int) (applied int64, retired int, err error) {
+	for attempt := 1; ; attempt++ {
+		applied, retired, err = swapOnce(ctx, pool, store, p, g, batchSize)
+		var pgErr *pgconn.PgError
+		if err == nil || ctx.Err() != nil || !errors.As(err, &pgErr) || (pgErr.Code != "55P03" && pgErr.Code != "40P01") {
+			return applied, retired, err
+		}
+		sleep(ctx, min(time.Duration(attempt)*10*time.Millisecond, 200*time.Millisecond))
+	}
+}
+
+func swapOnce(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p Projection, g Generation, batchSize int) (applied int64, retired int, err error) {
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockApply, p.Name()); err != nil {
 			return err
@@ -240,6 +307,9 @@ func swap(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p Pro
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE projection_generations SET state = 'live' WHERE name = $1 AND generation = $2`, p.Name(), g.Number); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '100ms'`); err != nil {
 			return err
 		}
 		return pointViews(ctx, tx, p, g.Number)
