@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kabinet/kabinet/eventstore"
 )
@@ -137,22 +138,25 @@ func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store,
 		if len(batch) == 0 {
 			break
 		}
-		err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-			for i, p := range ps {
-				todo := after(batch, gens[i].Position)
-				if len(todo) == 0 {
-					continue
-				}
-				g, err := applyInTx(ctx, tx, p, gens[i], todo)
+		// Each projection applies its part in a transaction of its own, all
+		// at once: the database writes on every core.
+		group, gctx := errgroup.WithContext(ctx)
+		for i, p := range ps {
+			todo := after(batch, gens[i].Position)
+			if len(todo) == 0 {
+				continue
+			}
+			group.Go(func() error {
+				g, err := applyBatch(gctx, pool, p, gens[i], todo)
 				if err != nil {
 					return err
 				}
 				gens[i] = g
 				results[i].Events += int64(len(todo))
-			}
-			return nil
-		})
-		if err != nil {
+				return nil
+			})
+		}
+		if err := group.Wait(); err != nil {
 			return results, fmt.Errorf("rebuild %s: %w", label, err)
 		}
 		from = batch[len(batch)-1].Position
