@@ -28,7 +28,8 @@ func CatchUp(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p 
 		}
 		next, err := applyBatch(ctx, pool, p, g, batch)
 		if errors.Is(err, errCheckpointMoved) {
-			if next, _, err = live(ctx, pool, p.Name()); err != nil {
+			// Another applier or a swap moved on: continue from the live generation.
+			if next, err = install(ctx, pool, p); err != nil {
 				return g, err
 			}
 		} else if err != nil {

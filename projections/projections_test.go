@@ -420,3 +420,34 @@ func TestRebuildAllReadsTheLogOnceForSeveral(t *testing.T) {
 		assert.Equal(t, int64(200), total, name)
 	}
 }
+
+// Regression: a rebuild chased the end of the log, so writers faster than
+// the projection kept it from ever reaching the swap.
+func TestRebuildFinishesWhileWritersOutpaceIt(t *testing.T) {
+	pool, _, s := setup(t)
+	appendEvents(t, s, 20, 10)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() { // as fast as it can, until the rebuild is over
+		defer close(done)
+		for ctx.Err() == nil {
+			events := []eventstore.Event{{ID: uuid.New(), Type: "test.happened", SchemaVersion: 1, Data: []byte(`{}`), OccurredAt: time.Now()}}
+			_, _ = s.Append(ctx, eventstore.StreamName("t", uuid.New()), eventstore.NoStream, events...)
+		}
+	}()
+	rebuildCtx, stop := context.WithTimeout(ctx, time.Minute)
+	defer stop()
+	res, err := projections.Rebuild(rebuildCtx, pool, s, counter{delay: 500 * time.Microsecond}, projections.RebuildOptions{BatchSize: 20})
+	cancel()
+	<-done
+	require.NoError(t, err, "the rebuild reaches its swap")
+	assert.Equal(t, 0, res.Retired, "first build of this projection")
+
+	g, err := projections.CatchUp(context.Background(), pool, s, counter{})
+	require.NoError(t, err)
+	rows, total, err := totals(context.Background(), pool)
+	require.NoError(t, err)
+	assert.Equal(t, rows, total)
+	assert.Equal(t, g.Events, rows, "the live runner carries on from the swapped-in checkpoint")
+}

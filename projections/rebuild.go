@@ -114,6 +114,13 @@ func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store,
 	if err != nil {
 		return results, err
 	}
+	// Build up to the end of the log as it stands now; what comes after is
+	// applied by the swap up to its own end, and then by the live runner.
+	// Chasing the end instead would never finish while writers outpace us.
+	target, err := logEnd(ctx, pool)
+	if err != nil {
+		return results, err
+	}
 	label := strings.Join(names, ", ")
 	var done int64
 	// The next batch is read while this one is applied: reading and writing
@@ -164,7 +171,7 @@ func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store,
 		if opts.Progress != nil {
 			opts.Progress(Progress{Projection: label, Generation: gens[0].Number, Done: done, Total: max(total, done), Elapsed: time.Since(start)})
 		}
-		if len(batch) < opts.BatchSize {
+		if len(batch) < opts.BatchSize || !from.Less(target) {
 			break // close to the end: each swap applies the rest under its lock
 		}
 	}
@@ -292,26 +299,30 @@ func swapOnce(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockApply, p.Name()); err != nil {
 			return err
 		}
-		for {
-			batch, err := store.ReadAll(ctx, g.Position, batchSize)
-			if err != nil {
-				return err
-			}
-			if len(batch) == 0 {
-				break
-			}
-			if g, err = applyInTx(ctx, tx, p, g, batch); err != nil {
-				return err
-			}
-			applied += int64(len(batch))
+		end, err := logEnd(ctx, pool)
+		if err != nil {
+			return err
 		}
-		err := tx.QueryRow(ctx, `UPDATE projection_generations SET state = 'retired'
-			WHERE name = $1 AND state = 'live' RETURNING generation`, p.Name()).Scan(&retired)
+		before := g.Events
+		if g, err = replayUpTo(ctx, pool, store, p, g, end, tx); err != nil {
+			return err
+		}
+		applied = g.Events - before
+		err = tx.QueryRow(ctx, `UPDATE projection_generations SET state = 'retired'
+			WHERE name = $1 AND state = 'live' AND generation <> $2 RETURNING generation`, p.Name(), g.Number).Scan(&retired)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE projection_generations SET state = 'live' WHERE name = $1 AND generation = $2`, p.Name(), g.Number); err != nil {
+		// Promote g only if it is still the one being built: another rebuild
+		// may have swapped it in, or retired it, meanwhile. (On failure the
+		// transaction rolls back the retirement above.)
+		tag, err := tx.Exec(ctx, `UPDATE projection_generations SET state = 'live'
+			WHERE name = $1 AND generation = $2 AND state = $3`, p.Name(), g.Number, g.State)
+		if err != nil {
 			return err
+		}
+		if tag.RowsAffected() != 1 {
+			return fmt.Errorf("generation %d is no longer being built: %w", g.Number, errCheckpointMoved)
 		}
 		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '100ms'`); err != nil {
 			return err
@@ -340,6 +351,20 @@ func dropRetired(ctx context.Context, pool *pgxpool.Pool, p Projection) error {
 		}
 	}
 	return nil
+}
+
+// logEnd is the position of the last visible event (zero for an empty log).
+func logEnd(ctx context.Context, pool *pgxpool.Pool) (eventstore.Position, error) {
+	var tx, seq int64
+	err := pool.QueryRow(ctx, `SELECT tx::text::bigint, seq FROM events WHERE tx < pg_snapshot_xmin(pg_current_snapshot())
+		ORDER BY tx DESC, seq DESC LIMIT 1`).Scan(&tx, &seq)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return eventstore.Position{}, nil
+	}
+	if err != nil {
+		return eventstore.Position{}, fmt.Errorf("end of the log: %w", err)
+	}
+	return eventstore.Position{Tx: uint64(tx), Seq: uint64(seq)}, nil
 }
 
 // countAfter counts the visible events after pos, for progress and lag.

@@ -86,6 +86,8 @@ func translate(op string, err error) error {
 		switch {
 		case pgErr.Code == "23505" && pgErr.ConstraintName == "events_event_id_key":
 			return fmt.Errorf("%s: %w", op, eventstore.ErrDuplicateEvent)
+		case pgErr.Code == "40P01" || pgErr.Code == "40001": // deadlock (crossed event IDs), serialization
+			return fmt.Errorf("%s: %w: %s", op, eventstore.ErrConcurrencyConflict, pgErr.Message)
 		case len(pgErr.Code) == 5 && pgErr.Code[:2] == "22": // data exception: bad JSON, NUL in text
 			return fmt.Errorf("%s: %w: %s", op, eventstore.ErrInvalidEvent, pgErr.Message)
 		case pgErr.Code[:2] == "08" || pgErr.Code[:2] == "57" || pgErr.Code[:2] == "53": // connection, shutdown, resources
