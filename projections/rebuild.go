@@ -18,7 +18,7 @@ import (
 
 // RebuildOptions tune Rebuild.
 type RebuildOptions struct {
-	BatchSize int            // default DefaultBatchSize
+	BatchSize int            // default RebuildBatchSize
 	Progress  func(Progress) // called after every batch; may be nil
 }
 
@@ -86,7 +86,7 @@ func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store,
 		return nil, nil
 	}
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = DefaultBatchSize
+		opts.BatchSize = RebuildBatchSize
 	}
 	start := time.Now()
 	gens := make([]Generation, len(ps))

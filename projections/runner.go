@@ -125,7 +125,7 @@ func (r *Runner) follow(ctx context.Context, p Projection, log *slog.Logger) err
 	}
 	if g.Version != p.Version() {
 		log.Info("live generation was built by another version; rebuilding", "live_version", g.Version, "version", p.Version())
-		if _, err := Rebuild(ctx, r.pool, r.store, p, RebuildOptions{BatchSize: r.cfg.BatchSize}); err != nil {
+		if _, err := Rebuild(ctx, r.pool, r.store, p, RebuildOptions{}); err != nil {
 			return fmt.Errorf("rebuild to version %d: %w", p.Version(), err)
 		}
 		return nil // follow the new live generation on the next turn

@@ -22,7 +22,7 @@ func rebuildCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("rebuild", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	all := fs.Bool("all", false, "rebuild every read model")
-	batch := fs.Int("batch", projections.DefaultBatchSize, "events per transaction")
+	batch := fs.Int("batch", projections.RebuildBatchSize, "events per transaction")
 	quiet := fs.Bool("quiet", false, "no progress output")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -118,7 +118,7 @@ func BenchmarkRebuild(b *testing.B) {
 		var heap uint64
 		for b.Loop() {
 			heap = peakHeap(func() {
-				if _, err := projections.RebuildAll(ctx, pool, store, readmodels.All(), projections.RebuildOptions{BatchSize: 1000}); err != nil {
+				if _, err := projections.RebuildAll(ctx, pool, store, readmodels.All(), projections.RebuildOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			})
