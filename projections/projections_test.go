@@ -190,6 +190,14 @@ func TestWaitForTimesOut(t *testing.T) {
 	err = r.WaitFor(ctx, eventstore.Position{Tx: 1 << 40})
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Contains(t, err.Error(), "counter")
+
+	// Regression: a deadline that falls during the checkpoint query still
+	// names what was being waited for.
+	expired, cancelExpired := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancelExpired()
+	err = r.WaitFor(expired, eventstore.Position{Tx: 1 << 40})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), "counter")
 }
 
 // The child process runs the runner with a slow projection until the parent

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -232,6 +233,9 @@ func (r *Runner) WaitFor(ctx context.Context, pos eventstore.Position, names ...
 		woken := r.applied.Wait()
 		behind, err := r.behind(ctx, pos, names)
 		if err != nil {
+			if ctx.Err() != nil { // the deadline fell during the query
+				return fmt.Errorf("wait for projections %s to reach %s: %w", strings.Join(names, ", "), pos, ctx.Err())
+			}
 			return err
 		}
 		if behind == "" {
