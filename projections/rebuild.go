@@ -304,7 +304,7 @@ func swapOnce(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p
 			return err
 		}
 		before := g.Events
-		if g, err = replayUpTo(ctx, pool, store, p, g, end, tx); err != nil {
+		if g, err = replayUpTo(ctx, pool, store, p, g, end, tx, batchSize); err != nil {
 			return err
 		}
 		applied = g.Events - before

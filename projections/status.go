@@ -10,8 +10,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-const time1m = time.Minute
-
 // Status is what an operator needs to know about one projection.
 type Status struct {
 	Name        string

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -41,7 +42,7 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p P
 		return nil, err
 	}
 	defer func() {
-		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), time1m)
+		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		defer cancel()
 		_ = dropTables(cleanup, pool, p, shadow.Number)
 		_, _ = pool.Exec(cleanup, `DELETE FROM projection_generations WHERE name = $1 AND generation = $2`, p.Name(), shadow.Number)
@@ -49,7 +50,7 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p P
 
 	// Build most of the way without holding anything, never past the live
 	// checkpoint (which only moves forward).
-	if shadow, err = replayUpTo(ctx, pool, store, p, shadow, liveGen.Position, nil); err != nil {
+	if shadow, err = replayUpTo(ctx, pool, store, p, shadow, liveGen.Position, nil, RebuildBatchSize); err != nil {
 		return nil, err
 	}
 	var diffs []Difference
@@ -62,7 +63,7 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p P
 		if err != nil || !ok {
 			return errors.Join(err, fmt.Errorf("verify %s: the live generation went away", p.Name()))
 		}
-		if shadow, err = replayUpTo(ctx, pool, store, p, shadow, now.Position, tx); err != nil {
+		if shadow, err = replayUpTo(ctx, pool, store, p, shadow, now.Position, tx, RebuildBatchSize); err != nil {
 			return err
 		}
 		diffs, err = compare(ctx, tx, p, now.Number, shadow.Number, limit)
@@ -73,9 +74,9 @@ func Verify(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p P
 
 // replayUpTo applies events after g's checkpoint up to and including target.
 // With tx nil each batch commits on its own.
-func replayUpTo(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p Projection, g Generation, target eventstore.Position, tx pgx.Tx) (Generation, error) {
+func replayUpTo(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p Projection, g Generation, target eventstore.Position, tx pgx.Tx, batchSize int) (Generation, error) {
 	for g.Position.Less(target) {
-		batch, err := store.ReadAll(ctx, g.Position, DefaultBatchSize)
+		batch, err := store.ReadAll(ctx, g.Position, batchSize)
 		if err != nil {
 			return g, err
 		}
