@@ -7,6 +7,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// listenBackoffMax caps the wait between attempts to reconnect the listener.
+const listenBackoffMax = 5 * time.Second
+
 // listen keeps a LISTEN connection open and wakes local subscribers on every
 // notification. After each (re)connect it wakes them once, in case a
 // notification was lost while it was away.
@@ -23,7 +26,7 @@ func (s *Store) listen(ctx context.Context) {
 			return
 		case <-time.After(backoff):
 		}
-		backoff = min(backoff*2, pollBackoffMax)
+		backoff = min(backoff*2, listenBackoffMax)
 	}
 }
 
