@@ -1,0 +1,60 @@
+// Package esbd is kabinet's port to ESBD, the national insurance database:
+// the second place a client is looked for at registration, after KIAS, and
+// the source of a driver's bonus-malus class. The Simulator stands in for
+// ESBD in tests and in the embedded default.
+package esbd
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/kabinet/kabinet/domain/kz"
+)
+
+// KBM is a driver's bonus-malus class as ESBD states it, shown as data and
+// never computed by kabinet.
+type KBM struct {
+	Class       string
+	Coefficient decimal.Decimal
+	AsOf        time.Time
+}
+
+// Person is what ESBD knows of an IIN.
+type Person struct {
+	IIN        kz.IIN
+	LastName   string
+	FirstName  string
+	MiddleName string
+	Phone      kz.Phone // zero when ESBD has none
+	KBM        KBM      // zero when the person has no driving history
+}
+
+// Simulator is an in-memory ESBD. It is safe for concurrent use.
+type Simulator struct {
+	mu     sync.Mutex
+	people map[kz.IIN]Person
+}
+
+// NewSimulator returns an empty simulator.
+func NewSimulator() *Simulator { return &Simulator{people: map[kz.IIN]Person{}} }
+
+// AddPerson puts a person into the simulator.
+func (s *Simulator) AddPerson(p Person) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.people[p.IIN] = p
+}
+
+// FindPerson returns what ESBD knows of iin; found is false when nothing.
+func (s *Simulator) FindPerson(ctx context.Context, iin kz.IIN) (Person, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return Person{}, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.people[iin]
+	return p, ok, nil
+}
