@@ -255,8 +255,23 @@ func (c *Clients) codeExecuteChecked(ctx context.Context, clientID, runID uuid.U
 }
 
 func codeLocked(op string, until time.Time) error {
-	return fmt.Errorf("%s: until %s: %w", op, until.UTC().Format(time.RFC3339), client.ErrLoginLocked)
+	return &LockedError{Op: op, Until: until}
 }
+
+// LockedError refuses a login or code check while the client is locked out;
+// it wraps client.ErrLoginLocked and says until when, so that an API can tell
+// the caller when to try again.
+type LockedError struct {
+	Op    string
+	Until time.Time
+}
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("%s: until %s: %s", e.Op, e.Until.UTC().Format(time.RFC3339), client.ErrLoginLocked)
+}
+
+// Unwrap makes errors.Is(err, client.ErrLoginLocked) hold.
+func (e *LockedError) Unwrap() error { return client.ErrLoginLocked }
 
 // codeRetryLater turns a code that kept changing under the check into a
 // conflict the caller may retry; other errors pass unchanged.

@@ -69,9 +69,27 @@ func recordLogin(s State, c RecordLoginAttempt, now time.Time) ([]Event, error) 
 	attempts := s.FailedAttempts + 1
 	events := []Event{LoginFailed{Attempts: attempts, FailedAt: now}}
 	if attempts >= maxFailures {
-		events = append(events, LoginLocked{Until: now.Add(lockFor), LockedAt: now})
+		events = append(events, LoginLocked{Until: now.Add(growingLock(lockFor, s.Locks)), LockedAt: now})
 	}
 	return events, nil
+}
+
+// MaxLockFor bounds a lock-out however often a client was locked.
+const MaxLockFor = 24 * time.Hour
+
+// growingLock is how long the next lock-out lasts after locks earlier ones
+// since the last successful login: lockFor, then twice as long each time, at
+// most MaxLockFor. A guesser gets 5 tries per lock; doubling makes the
+// number of tries a day grow with the logarithm of time instead of linearly.
+func growingLock(lockFor time.Duration, locks int) time.Duration {
+	d := lockFor
+	for range locks {
+		if d >= MaxLockFor/2 {
+			return MaxLockFor
+		}
+		d *= 2
+	}
+	return min(d, MaxLockFor)
 }
 
 func isHMACHex(h string) bool {

@@ -182,6 +182,26 @@ func TestRecordLoginAttempt(t *testing.T) {
 			},
 		},
 		{
+			name: "a second lock-out before any success lasts twice as long",
+			given: withCode(append(append(failures(5), LoginLocked{Until: earlier.Add(15 * time.Minute), LockedAt: earlier}),
+				failures(4)...)...),
+			when: RecordLoginAttempt{},
+			want: []Event{
+				LoginFailed{Attempts: 5, FailedAt: now},
+				LoginLocked{Until: now.Add(30 * time.Minute), LockedAt: now},
+			},
+		},
+		{
+			name: "a success resets the growth of lock-outs",
+			given: withCode(append(append(failures(5), LoginLocked{Until: earlier.Add(15 * time.Minute), LockedAt: earlier},
+				LoginSucceeded{SucceededAt: earlier.Add(time.Hour)}), failures(4)...)...),
+			when: RecordLoginAttempt{},
+			want: []Event{
+				LoginFailed{Attempts: 5, FailedAt: now},
+				LoginLocked{Until: now.Add(15 * time.Minute), LockedAt: now},
+			},
+		},
+		{
 			name:  "a success in between starts the count again",
 			given: withCode(append(failures(4), LoginSucceeded{SucceededAt: earlier})...),
 			when:  RecordLoginAttempt{},
@@ -399,4 +419,15 @@ func TestErasure(t *testing.T) {
 		{name: "complete without a request", given: []Event{registered()}, when: CompleteErasure{}, wantErr: ErrErasureNotRequested},
 		{name: "complete while a claim is open", given: []Event{registered(), requested}, when: CompleteErasure{HasOpenClaim: true}, wantErr: ErrErasureBlocked},
 	})
+}
+
+func TestGrowingLockIsBounded(t *testing.T) {
+	for locks, want := range []time.Duration{15 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour} {
+		if got := growingLock(15*time.Minute, locks); got != want {
+			t.Errorf("after %d locks: got %s, want %s", locks, got, want)
+		}
+	}
+	if got := growingLock(15*time.Minute, 1000); got != MaxLockFor {
+		t.Errorf("after 1000 locks: got %s, want %s", got, MaxLockFor)
+	}
 }

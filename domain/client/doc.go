@@ -16,7 +16,9 @@
 //
 // Lock-out: after MaxFailures consecutive failed logins (5 by default) the client
 // is locked for LockFor (15 minutes by default); attempts while locked are
-// refused without counting, and the count starts again after the lock.
+// refused without counting, and the count starts again after the lock. Each
+// further lock-out before a successful login lasts twice the one before, up to
+// MaxLockFor.
 //
 // Consent: withdrawal of a consent the contract needs (every purpose but
 // PurposeMarketing) is refused while the client has a policy in force or an open

@@ -23,9 +23,11 @@ func Evolve(s State, e Event) State {
 		s.FailedAttempts = e.Attempts
 	case LoginSucceeded:
 		s.FailedAttempts = 0
+		s.Locks = 0
 		s.LastLoginAt = e.SucceededAt
 	case LoginLocked:
 		s.FailedAttempts = 0
+		s.Locks++
 		s.LockedUntil = e.Until
 	case PhoneChanged:
 		s.Phone = e.New

@@ -23,6 +23,7 @@ type State struct {
 
 	Code           AccessCode
 	FailedAttempts int       // consecutive failed logins since the last success or lock
+	Locks          int       // lock-outs since the last successful login; each lasts twice the one before
 	LockedUntil    time.Time // logins are refused before this instant
 	LastLoginAt    time.Time
 
