@@ -69,6 +69,16 @@ func (c *Claims) Owned(ctx context.Context, claimID, clientID uuid.UUID) (claim.
 	return s, nil
 }
 
+// Load returns the claim as its events built it, the zero State when there is
+// none. It checks no ownership: it is for handlers fed by KIAS.
+func (c *Claims) Load(ctx context.Context, claimID uuid.UUID) (claim.State, error) {
+	s, _, _, err := Load(ctx, c.runner.Store, claimAggregate(), claimID)
+	if err != nil {
+		return claim.State{}, fmt.Errorf("load claim %s: %w", claimID, err)
+	}
+	return s, nil
+}
+
 func (c *Claims) execute(ctx context.Context, claimID, commandID uuid.UUID, cmd claim.Command) (Result, error) {
 	return Execute(ctx, c.runner, claimAggregate(), claimID, commandID, cmd)
 }

@@ -50,6 +50,14 @@ func (c *Clients) IssueOneTimeCode(ctx context.Context, cmdID, clientID uuid.UUI
 	return code, res, nil
 }
 
+// AdoptSentCode makes a one-time code that was sent before the client had a
+// cabinet (the SMS code of a registration) the client's access code until
+// expiresAt. The caller passes the code's HashOneTime, having kept only that.
+// A repeated command ID writes nothing, as the code is the same.
+func (c *Clients) AdoptSentCode(ctx context.Context, cmdID, clientID uuid.UUID, hash string, expiresAt time.Time) (Result, error) {
+	return c.execute(ctx, clientID, cmdID, client.IssueAccessCode{Kind: client.CodeOneTime, Hash: hash, ExpiresAt: expiresAt})
+}
+
 // Login checks an access code for a login, which is an IIN or a phone number
 // (the latter through the ClientDirectory), records the attempt and returns
 // the client's ID. An unknown or erased login and a wrong code both return

@@ -107,3 +107,12 @@ func (c *Clients) clientLookupContracts(ctx context.Context, clientID uuid.UUID)
 	}
 	return activePolicy, openClaim, nil
 }
+
+// Load returns the client as their events built it; the zero State (Exists
+// false) when there is no such client. It is for the API's reads of the
+// client's own state, such as whether the access code is still the one sent
+// by SMS.
+func (c *Clients) Load(ctx context.Context, clientID uuid.UUID) (client.State, error) {
+	state, _, err := c.load(ctx, clientID)
+	return state, err
+}

@@ -1,0 +1,187 @@
+// Package cabinettest wires a complete cabinet.Service on a fresh PostgreSQL
+// database for tests of the API and its edges: the event store, the
+// projections runner, the command handlers, the partner simulators and one
+// API key of each role. Helpers put clients, policies and claims into it
+// through the command handlers.
+package cabinettest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kabinet/kabinet/adapters/cabinet"
+	"github.com/kabinet/kabinet/adapters/esbd"
+	"github.com/kabinet/kabinet/adapters/kias"
+	"github.com/kabinet/kabinet/adapters/payments"
+	"github.com/kabinet/kabinet/adapters/pdf"
+	"github.com/kabinet/kabinet/adapters/sms"
+	"github.com/kabinet/kabinet/commands"
+	"github.com/kabinet/kabinet/domain/kz"
+	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/eventstore/postgres"
+	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/projections"
+	"github.com/kabinet/kabinet/projections/readmodels"
+)
+
+// Kit is a running cabinet for one test.
+type Kit struct {
+	Service    *cabinet.Service
+	Deps       cabinet.Deps
+	Pool       *pgxpool.Pool
+	Store      eventstore.Store
+	Runner     *projections.Runner
+	KIAS       *kias.Simulator
+	ESBD       *esbd.Simulator
+	SMS        *sms.Simulator
+	Payments   *payments.Simulator
+	WebsiteKey string // an API key of the website role, named "website"
+	InsurerKey string // an API key of the insurer role, named "kias"
+
+	offset atomic.Int64 // nanoseconds the kit's clock runs ahead of the real one
+	mu     sync.Mutex
+	last   eventstore.Position
+}
+
+// Options tune a Kit.
+type Options struct {
+	Config cabinet.Config // Now is set by the kit
+}
+
+// New starts a kit; everything stops when t ends.
+func New(t testing.TB, opts ...Options) *Kit {
+	t.Helper()
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	pool, _ := pgtest.New(t)
+	store := postgres.New(pool, postgres.Options{})
+	t.Cleanup(store.Close)
+	runner, err := projections.NewRunner(pool, store, readmodels.All(), projections.Config{PollInterval: 50 * time.Millisecond})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = runner.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	k := &Kit{
+		Pool: pool, Store: store, Runner: runner,
+		KIAS: kias.NewSimulator(), ESBD: esbd.NewSimulator(), SMS: sms.NewSimulator(),
+		Payments: payments.NewSimulator("https://pay.example.kz"),
+	}
+	deps, err := cabinet.Assemble(cabinet.Assembly{
+		Pool: pool, Store: store, Projections: runner,
+		Partners: cabinet.Partners{KIAS: k.KIAS, ESBD: k.ESBD, SMS: k.SMS, Payments: k.Payments},
+		Secret:   bytes.Repeat([]byte{7}, 32),
+		Clock:    commands.ClockFunc(k.Now),
+		// Cheap hashing keeps tests fast; production uses the defaults.
+		AccessCodes: commands.AccessCodeConfig{Argon2Time: 1, Argon2MemoryKiB: 1024, Argon2Threads: 1},
+	})
+	require.NoError(t, err)
+	deps.RenderPolicy = pdf.Policy
+	k.Deps = deps
+	cfg := o.Config
+	cfg.Now = k.Now
+	k.Service, err = cabinet.New(deps, cfg)
+	require.NoError(t, err)
+	k.WebsiteKey, err = cabinet.CreateAPIKey(context.Background(), pool, "website", cabinet.RoleWebsite)
+	require.NoError(t, err)
+	k.InsurerKey, err = cabinet.CreateAPIKey(context.Background(), pool, "kias", cabinet.RoleInsurer)
+	require.NoError(t, err)
+	return k
+}
+
+// Now is the kit's clock: the real time plus what Advance added.
+func (k *Kit) Now() time.Time { return time.Now().Add(time.Duration(k.offset.Load())) }
+
+// Advance moves the kit's clock forward.
+func (k *Kit) Advance(d time.Duration) { k.offset.Add(int64(d)) }
+
+// Call runs an operation by name as the holder of creds.
+func (k *Kit) Call(ctx context.Context, name string, creds cabinet.Credentials, req any) (any, error) {
+	op, ok := cabinet.Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("no operation %s", name)
+	}
+	return k.Service.Invoke(ctx, op, creds, req)
+}
+
+// Website is the credentials of the website with no session.
+func (k *Kit) Website() cabinet.Credentials { return cabinet.Credentials{APIKey: k.WebsiteKey} }
+
+// Insurer is the credentials of the insurer's systems.
+func (k *Kit) Insurer() cabinet.Credentials { return cabinet.Credentials{APIKey: k.InsurerKey} }
+
+// done records where a command's events landed, for Settle.
+func (k *Kit) done(t testing.TB, res commands.Result, err error) {
+	t.Helper()
+	require.NoError(t, err)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.last.Less(res.Position) {
+		k.last = res.Position
+	}
+}
+
+// Settle waits until the read models show every command the helpers ran.
+func (k *Kit) Settle(t testing.TB) {
+	t.Helper()
+	k.mu.Lock()
+	pos := k.last
+	k.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	require.NoError(t, k.Runner.WaitFor(ctx, pos))
+}
+
+var iinSerial atomic.Int64
+
+// NewIIN returns a valid IIN no other call in this process returned.
+func NewIIN() kz.IIN {
+	for {
+		n := iinSerial.Add(1)
+		// Born 1990-01-15, a man of the 1900s (3), serial from the counter.
+		base := fmt.Sprintf("900115%d%04d", 3, n%10000)
+		if n >= 10000 {
+			base = fmt.Sprintf("%02d0115%d%04d", 70+(n/10000)%29, 3, n%10000)
+		}
+		if iin, err := kz.ParseIIN(base + checkDigit(base)); err == nil {
+			return iin
+		}
+	}
+}
+
+func checkDigit(s string) string {
+	sum := func(weights []int) int {
+		t := 0
+		for i, w := range weights {
+			t += int(s[i]-'0') * w
+		}
+		return t % 11
+	}
+	r := sum([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
+	if r == 10 {
+		r = sum([]int{3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2})
+	}
+	if r == 10 {
+		return "x" // never issued: ParseIIN refuses it and NewIIN tries the next
+	}
+	return fmt.Sprint(r)
+}
+
+var phoneSerial atomic.Int64
+
+// NewPhone returns a mobile number no other call in this process returned.
+func NewPhone() kz.Phone {
+	return kz.MustParsePhone(fmt.Sprintf("+7701%07d", phoneSerial.Add(1)))
+}
+

@@ -1,0 +1,253 @@
+// Package cabinet is the website API's operations, independent of protocol:
+// the SOAP edge (adapters/soap) and the JSON edge (adapters/httpapi) decode a
+// request, call Service.Invoke with the caller's credentials, and encode what
+// it returns. Both protocols therefore offer the same operations with the same
+// rules, and their documents (WSDL with XSD, OpenAPI) are derived from the same
+// Go types (Describe).
+//
+// Authentication: every call carries an API key; its role (website or
+// insurer) decides which operations it may call. Operations of a client carry
+// a session token as well, opened by Login or ConfirmRegistration, and act on
+// that client only: another client's policy or claim answers NOT_FOUND, as a
+// policy that does not exist does.
+//
+// Read-your-writes: an operation that writes answers only after the read
+// models show the write, so the website's next query already reflects it.
+//
+// Errors: operations return *Error with a stable Code and the request field at
+// fault; domain refusals are mapped in one table (refusals.go). Anything else
+// is CodeInternal, which the edge logs once and never explains to the caller.
+package cabinet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kabinet/kabinet/adapters/esbd"
+	"github.com/kabinet/kabinet/adapters/kias"
+	"github.com/kabinet/kabinet/adapters/payments"
+	"github.com/kabinet/kabinet/commands"
+	"github.com/kabinet/kabinet/domain/kz"
+	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/projections/policies"
+)
+
+// KIAS is what the cabinet needs of the insurer's core system.
+type KIAS interface {
+	FindClient(ctx context.Context, iin kz.IIN) (kias.Person, bool, error)
+	HasPolicy(ctx context.Context, iin kz.IIN, number string) (bool, error)
+	PersonalData(ctx context.Context, iin kz.IIN) (kias.PersonalData, error)
+	SavePersonalData(ctx context.Context, iin kz.IIN, d kias.PersonalData) error
+	SaveScan(ctx context.Context, iin kz.IIN, scan kias.Scan) (kias.Scan, error)
+	Scans(ctx context.Context, iin kz.IIN) ([]kias.Scan, error)
+	Scan(ctx context.Context, iin kz.IIN, id string) (kias.Scan, error)
+	PrintForm(ctx context.Context, contractID string) ([]byte, bool, error)
+}
+
+// ESBD is what the cabinet needs of the national insurance database.
+type ESBD interface {
+	FindPerson(ctx context.Context, iin kz.IIN) (esbd.Person, bool, error)
+}
+
+// SMS sends text messages.
+type SMS interface {
+	Send(ctx context.Context, phone kz.Phone, text, idempotencyKey string) (string, error)
+}
+
+// Payments makes payment links.
+type Payments interface {
+	PaymentLink(ctx context.Context, req payments.LinkRequest) (payments.Link, error)
+}
+
+// Waiter waits until the read models have applied the log up to a position.
+type Waiter interface {
+	WaitFor(ctx context.Context, pos eventstore.Position, names ...string) error
+}
+
+// Deps are the Service's collaborators; all are required.
+type Deps struct {
+	Pool        *pgxpool.Pool // read models and the API's own tables
+	Projections Waiter
+	Clients     *commands.Clients
+	Policies    *commands.Policies
+	Claims      *commands.Claims
+	Bonuses     *commands.Bonuses
+	Notices     *commands.Notices
+	Codes       *commands.AccessCodes
+	KIAS        KIAS
+	ESBD        ESBD
+	SMS         SMS
+	Payments    Payments
+	// RenderPolicy renders kabinet's own policy document when KIAS has no
+	// print form (adapters/pdf.Policy).
+	RenderPolicy func(d policies.Details, now time.Time) ([]byte, error)
+}
+
+// Config tunes the Service. The zero value is usable.
+type Config struct {
+	SessionTTL      time.Duration // a session's life from login; 0 means 12 hours
+	RegistrationTTL time.Duration // from StartRegistration to ConfirmRegistration; 0 means 30 minutes
+	MaxCodeAttempts int           // wrong SMS codes before a registration is void; 0 means 5
+	SMSPerPhone     int           // SMS per phone per hour; 0 means 5
+	SMSPerCaller    int           // SMS per API key per hour; 0 means 10 000
+	LoginsPerLogin  int           // login attempts per login per 15 minutes, counted before the client's own lock; 0 means 20
+	PartnerTimeout  time.Duration // bound of every KIAS, ESBD, SMS and payment call; 0 means 10 s
+	WaitTimeout     time.Duration // how long a write waits for the read models; 0 means 10 s
+	Now             func() time.Time
+	Logger          *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	if c.SessionTTL == 0 {
+		c.SessionTTL = 12 * time.Hour
+	}
+	if c.RegistrationTTL == 0 {
+		c.RegistrationTTL = 30 * time.Minute
+	}
+	if c.MaxCodeAttempts == 0 {
+		c.MaxCodeAttempts = 5
+	}
+	if c.SMSPerPhone == 0 {
+		c.SMSPerPhone = 5
+	}
+	if c.SMSPerCaller == 0 {
+		c.SMSPerCaller = 10000
+	}
+	if c.LoginsPerLogin == 0 {
+		c.LoginsPerLogin = 20
+	}
+	if c.PartnerTimeout == 0 {
+		c.PartnerTimeout = 10 * time.Second
+	}
+	if c.WaitTimeout == 0 {
+		c.WaitTimeout = 10 * time.Second
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Validate reports every problem of the configuration at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.SessionTTL < 0 || c.RegistrationTTL < 0 || c.PartnerTimeout < 0 || c.WaitTimeout < 0 {
+		errs = append(errs, errors.New("durations must not be negative"))
+	}
+	if c.MaxCodeAttempts < 0 || c.SMSPerPhone < 0 || c.SMSPerCaller < 0 || c.LoginsPerLogin < 0 {
+		errs = append(errs, errors.New("limits must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// Service carries out the operations. It is safe for concurrent use.
+type Service struct {
+	d   Deps
+	cfg Config
+}
+
+// New checks deps and cfg and returns a Service.
+func New(deps Deps, cfg Config) (*Service, error) {
+	var errs []error
+	for name, missing := range map[string]bool{
+		"Pool": deps.Pool == nil, "Projections": deps.Projections == nil, "Clients": deps.Clients == nil,
+		"Policies": deps.Policies == nil, "Claims": deps.Claims == nil, "Bonuses": deps.Bonuses == nil,
+		"Notices": deps.Notices == nil, "Codes": deps.Codes == nil, "KIAS": deps.KIAS == nil, "ESBD": deps.ESBD == nil,
+		"SMS": deps.SMS == nil, "Payments": deps.Payments == nil, "RenderPolicy": deps.RenderPolicy == nil,
+	} {
+		if missing {
+			errs = append(errs, fmt.Errorf("cabinet: Deps.%s is required", name))
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("cabinet: %w", err))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	cfg.setDefaults()
+	return &Service{d: deps, cfg: cfg}, nil
+}
+
+// Credentials are what a request carries to say who sends it.
+type Credentials struct {
+	APIKey         string // the X-API-Key header
+	SessionToken   string // the bearer token, for ClientSession operations
+	IdempotencyKey string // the Idempotency-Key header; the same key makes a retried write a no-op
+	CorrelationID  string // the X-Request-ID header, or one the edge made up
+}
+
+// Caller is an authenticated caller.
+type Caller struct {
+	Name     string // the API key's name
+	Role     Role
+	ClientID uuid.UUID // set for ClientSession operations
+	creds    Credentials
+}
+
+// Invoke authenticates the caller for op and runs it. The error, if any, is
+// an *Error for every failure the caller may be told about; anything else is
+// an internal error the edge logs and answers with CodeInternal.
+func (s *Service) Invoke(ctx context.Context, op Operation, creds Credentials, req any) (any, error) {
+	c, err := s.authenticate(ctx, op, creds)
+	if err != nil {
+		return nil, err
+	}
+	ctx = commands.WithMetadata(ctx, eventstore.Metadata{
+		CorrelationID: creds.CorrelationID,
+		Actor:         actor(c),
+	})
+	return op.call(ctx, s, c, req)
+}
+
+func actor(c Caller) string {
+	if c.ClientID != uuid.Nil {
+		return "client:" + c.ClientID.String()
+	}
+	return "api:" + c.Name
+}
+
+// commandID is the ID of the i-th command a request runs: derived from the
+// caller's idempotency key when it sent one, so that a retried request
+// writes nothing twice, and random otherwise.
+func (c Caller) commandID(op string, i int) uuid.UUID {
+	if c.creds.IdempotencyKey == "" {
+		return uuid.New()
+	}
+	return uuid.NewSHA1(idempotencySpace, fmt.Appendf(nil, "%s\x00%s\x00%s\x00%d", c.Name, op, c.creds.IdempotencyKey, i))
+}
+
+var idempotencySpace = uuid.MustParse("6f1c3c1e-4f0e-4b8e-9a52-1b1f0a9a7c11")
+
+// settle waits until the read models show a command's result.
+func (s *Service) settle(ctx context.Context, res commands.Result) error {
+	if res.Position == (eventstore.Position{}) {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.WaitTimeout)
+	defer cancel()
+	if err := s.d.Projections.WaitFor(ctx, res.Position); err != nil {
+		return fmt.Errorf("wait for read models: %w", err)
+	}
+	return nil
+}
+
+// partner bounds a call to a partner system.
+func (s *Service) partner(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.cfg.PartnerTimeout)
+}
+
+// unavailable reports a partner that failed, without its error text, which
+// may carry personal data; the error itself is logged.
+func (s *Service) unavailable(ctx context.Context, what string, err error) error {
+	s.cfg.Logger.WarnContext(ctx, "partner call", "call", what, "error", err)
+	return failure(CodeUnavailable, "%s is unavailable, try again later", what)
+}
