@@ -179,10 +179,10 @@ type GetClaimRequest struct {
 }
 
 type ClaimDocument struct {
-	Kind       string   `xml:"kind" json:"kind"`
-	Title      string   `xml:"title" json:"title"`
-	At         DateTime `xml:"at" json:"at" doc:"when it was asked for (missing) or received"`
-	SHA256     string   `xml:"sha256,omitempty" json:"sha256,omitempty"`
+	Kind   string   `xml:"kind" json:"kind"`
+	Title  string   `xml:"title" json:"title"`
+	At     DateTime `xml:"at" json:"at" doc:"when it was asked for (missing) or received"`
+	SHA256 string   `xml:"sha256,omitempty" json:"sha256,omitempty"`
 }
 
 type ClaimEvent struct {

@@ -184,4 +184,3 @@ var phoneSerial atomic.Int64
 func NewPhone() kz.Phone {
 	return kz.MustParsePhone(fmt.Sprintf("+7701%07d", phoneSerial.Add(1)))
 }
-
