@@ -122,3 +122,12 @@ func (b *Bonuses) Balance(ctx context.Context, clientID uuid.UUID) (int64, error
 	}
 	return s.Balance, nil
 }
+
+// Load returns the client's bonus account as its events built it.
+func (b *Bonuses) Load(ctx context.Context, clientID uuid.UUID) (bonus.State, error) {
+	s, _, _, err := Load(ctx, b.runner.Store, bonusAggregate(), clientID)
+	if err != nil {
+		return bonus.State{}, fmt.Errorf("bonus account of %s: %w", clientID, err)
+	}
+	return s, nil
+}

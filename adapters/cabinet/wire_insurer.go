@@ -30,7 +30,7 @@ type IssuePolicyRequest struct {
 	Insurer              string             `xml:"insurer" json:"insurer"`
 	StartsOn             Date               `xml:"startsOn" json:"startsOn"`
 	EndsOn               Date               `xml:"endsOn" json:"endsOn"`
-	Holder               PersonInput        `xml:"holder" json:"holder" doc:"the IIN is required and must have a cabinet"`
+	Holder               PersonInput        `xml:"holder" json:"holder" doc:"the IIN is required; the policy shows in the cabinet of that IIN, now or once it registers"`
 	InsuredPersons       []PersonInput      `xml:"insuredPerson" json:"insuredPersons"`
 	Drivers              []PersonInput      `xml:"driver" json:"drivers"`
 	UnlimitedDrivers     bool               `xml:"unlimitedDrivers,omitempty" json:"unlimitedDrivers,omitempty"`

@@ -1,0 +1,363 @@
+package cabinet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"github.com/kabinet/kabinet/commands"
+	"github.com/kabinet/kabinet/domain/claim"
+	"github.com/kabinet/kabinet/domain/money"
+	"github.com/kabinet/kabinet/domain/policy"
+)
+
+// The insurer's operations derive their command IDs from natural keys
+// (contract, payment reference, claim number), so a system that sends the
+// same fact twice records it once even without an idempotency key.
+var insurerSpace = uuid.MustParse("2b7d3c58-6a0e-4c1f-8f7e-0d7f9b2e5a31")
+
+func naturalID(parts ...string) uuid.UUID {
+	return uuid.NewSHA1(insurerSpace, []byte(strings.Join(parts, "\x00")))
+}
+
+// IssuePolicy records a contract concluded in KIAS.
+func (s *Service) IssuePolicy(ctx context.Context, c Caller, req *IssuePolicyRequest) (*IssuePolicyResponse, error) {
+	cmd, err := s.issueCommand(req)
+	if err != nil {
+		return nil, err
+	}
+	id, res, err := s.d.Policies.IssuePolicy(ctx, naturalID("issue", cmd.KIASContractID), cmd)
+	if errors.Is(err, policy.ErrPolicyExists) {
+		return &IssuePolicyResponse{PolicyID: id.String(), Created: false}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.settle(ctx, res); err != nil {
+		return nil, err
+	}
+	return &IssuePolicyResponse{PolicyID: id.String(), Created: !res.Duplicate}, nil
+}
+
+func (s *Service) issueCommand(req *IssuePolicyRequest) (policy.IssuePolicy, error) {
+	cmd := policy.IssuePolicy{
+		KIASContractID: strings.TrimSpace(req.KIASContractID), Number: strings.TrimSpace(req.Number),
+		Product: policy.Product(strings.TrimSpace(req.Product)), Insurer: strings.TrimSpace(req.Insurer),
+		UnlimitedDrivers: req.UnlimitedDrivers, PaymentMethod: policy.PaymentMethod(strings.TrimSpace(req.PaymentMethod)),
+	}
+	var err error
+	switch {
+	case cmd.KIASContractID == "":
+		return cmd, invalid("kiasContractId", "is required")
+	case cmd.Number == "":
+		return cmd, invalid("number", "is required")
+	case !cmd.Product.Valid():
+		return cmd, invalid("product", "must be one of ogpo_vts, kasko, travel, property, accident")
+	case !cmd.PaymentMethod.Valid():
+		return cmd, invalid("paymentMethod", "must be one of card, kaspi, bank_transfer, cash, installments")
+	}
+	if cmd.StartsOn, err = parseDate("startsOn", req.StartsOn); err != nil {
+		return cmd, err
+	}
+	if cmd.EndsOn, err = parseDate("endsOn", req.EndsOn); err != nil {
+		return cmd, err
+	}
+	if cmd.Premium, err = parseMoney("premium", req.Premium); err != nil {
+		return cmd, err
+	}
+	holder, err := parsePerson("holder", req.Holder)
+	if err != nil {
+		return cmd, err
+	}
+	if holder.IIN.IsZero() {
+		return cmd, invalid("holder.iin", "is required")
+	}
+	cmd.Holder = policy.Holder{ClientID: s.d.Clients.IDFor(holder.IIN), IIN: holder.IIN, Name: holder.Name, KBM: holder.KBM}
+	for i, p := range req.InsuredPersons {
+		person, err := parsePerson(fmt.Sprintf("insuredPersons[%d]", i), p)
+		if err != nil {
+			return cmd, err
+		}
+		cmd.InsuredPersons = append(cmd.InsuredPersons, person)
+	}
+	for i, p := range req.Drivers {
+		person, err := parsePerson(fmt.Sprintf("drivers[%d]", i), p)
+		if err != nil {
+			return cmd, err
+		}
+		cmd.Drivers = append(cmd.Drivers, person)
+	}
+	if v := req.Vehicle; v != nil {
+		cmd.Vehicle = policy.Vehicle{Make: strings.TrimSpace(v.Make), Model: strings.TrimSpace(v.Model),
+			Plate: strings.TrimSpace(v.Plate), VIN: strings.TrimSpace(v.VIN), Year: int(v.Year)}
+	}
+	for i, in := range req.Installments {
+		field := fmt.Sprintf("installments[%d]", i)
+		due, err := parseDate(field+".dueOn", in.DueOn)
+		if err != nil {
+			return cmd, err
+		}
+		amt, err := parseMoney(field+".amount", in.Amount)
+		if err != nil {
+			return cmd, err
+		}
+		cmd.Installments = append(cmd.Installments, policy.Installment{Number: int(in.Number), DueOn: due, Amount: amt})
+	}
+	if r := strings.TrimSpace(req.RenewsKIASContractID); r != "" {
+		cmd.RenewedFrom = s.d.Policies.IDFor(r)
+	}
+	return cmd, nil
+}
+
+// RecordPayment records money received on a policy, or on one of its
+// installments when Installment is set.
+func (s *Service) RecordPayment(ctx context.Context, c Caller, req *RecordPaymentRequest) (*RecordPaymentResponse, error) {
+	contract := strings.TrimSpace(req.KIASContractID)
+	if contract == "" {
+		return nil, invalid("kiasContractId", "is required")
+	}
+	ref := strings.TrimSpace(req.PaymentRef)
+	if ref == "" {
+		return nil, invalid("paymentRef", "is required")
+	}
+	amt, err := parseMoney("amount", req.Amount)
+	if err != nil {
+		return nil, err
+	}
+	var paidAt time.Time
+	if strings.TrimSpace(string(req.PaidAt)) != "" {
+		if paidAt, err = time.Parse(time.RFC3339, strings.TrimSpace(string(req.PaidAt))); err != nil {
+			return nil, invalid("paidAt", "must be a date and time with an offset (RFC 3339)")
+		}
+	}
+	if req.Installment < 0 {
+		return nil, invalid("installment", "must be positive")
+	}
+	id := s.d.Policies.IDFor(contract)
+	p, err := s.d.Policies.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Exists() {
+		return nil, &Error{Code: CodeNotFound, Field: "kiasContractId", Message: "no policy with this contract"}
+	}
+	cmdID := naturalID("payment", contract, ref)
+	var res commands.Result
+	if req.Installment > 0 {
+		res, err = s.d.Policies.PayInstallment(ctx, cmdID, p.Holder.ClientID, id, policy.PayInstallment{
+			Number: int(req.Installment), PaymentRef: ref, Amount: amt, PaidAt: paidAt})
+	} else {
+		res, err = s.d.Policies.RecordPayment(ctx, cmdID, id, policy.RecordPayment{PaymentRef: ref, Amount: amt, PaidAt: paidAt})
+	}
+	if errors.Is(err, policy.ErrDuplicatePayment) {
+		return &RecordPaymentResponse{PolicyID: id.String(), Recorded: false}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.settle(ctx, res); err != nil {
+		return nil, err
+	}
+	return &RecordPaymentResponse{PolicyID: id.String(), Recorded: !res.Duplicate}, nil
+}
+
+// ReportClaim opens a claim of the policy's holder.
+func (s *Service) ReportClaim(ctx context.Context, c Caller, req *ReportClaimRequest) (*ReportClaimResponse, error) {
+	number := strings.TrimSpace(req.Number)
+	if number == "" {
+		return nil, invalid("number", "is required")
+	}
+	contract := strings.TrimSpace(req.KIASContractID)
+	if contract == "" {
+		return nil, invalid("kiasContractId", "is required")
+	}
+	if strings.TrimSpace(req.Kind) == "" {
+		return nil, invalid("kind", "is required")
+	}
+	var reportedAt time.Time
+	var err error
+	if strings.TrimSpace(string(req.ReportedAt)) != "" {
+		if reportedAt, err = time.Parse(time.RFC3339, strings.TrimSpace(string(req.ReportedAt))); err != nil {
+			return nil, invalid("reportedAt", "must be a date and time with an offset (RFC 3339)")
+		}
+	}
+	policyID := s.d.Policies.IDFor(contract)
+	p, err := s.d.Policies.Load(ctx, policyID)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Exists() {
+		return nil, &Error{Code: CodeNotFound, Field: "kiasContractId", Message: "no policy with this contract"}
+	}
+	id, res, err := s.d.Claims.ReportClaim(ctx, naturalID("claim", number), claim.ReportClaim{
+		ClientID: p.Holder.ClientID, PolicyID: policyID, Number: number, Kind: strings.TrimSpace(req.Kind),
+		Description: strings.TrimSpace(req.Description), ReportedAt: reportedAt,
+	})
+	if errors.Is(err, claim.ErrClaimExists) {
+		return &ReportClaimResponse{ClaimID: id.String(), Created: false}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.settle(ctx, res); err != nil {
+		return nil, err
+	}
+	return &ReportClaimResponse{ClaimID: id.String(), Created: !res.Duplicate}, nil
+}
+
+// ChangeClaimStatus moves a claim to another stage.
+func (s *Service) ChangeClaimStatus(ctx context.Context, c Caller, req *ChangeClaimStatusRequest) (*ChangeClaimStatusResponse, error) {
+	id, err := s.claimByNumber(ctx, req.Number)
+	if err != nil {
+		return nil, err
+	}
+	status := claim.Status(strings.TrimSpace(req.Status))
+	if !status.Valid() {
+		return nil, invalid("status", "must be one of reported, documents_requested, documents_complete, appraisal, payout_decision, paid, refused, withdrawn")
+	}
+	cmd := claim.ChangeClaimStatus{To: status, Reason: strings.TrimSpace(req.Reason), DecisionRef: strings.TrimSpace(req.DecisionRef)}
+	if strings.TrimSpace(string(req.Payout)) != "" {
+		if cmd.Payout, err = parseMoney("payout", req.Payout); err != nil {
+			return nil, err
+		}
+	}
+	res, err := s.d.Claims.ChangeClaimStatus(ctx, c.commandID("ChangeClaimStatus", 0), id, cmd)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.settle(ctx, res); err != nil {
+		return nil, err
+	}
+	return &ChangeClaimStatusResponse{ClaimID: id.String()}, nil
+}
+
+// RequestClaimDocuments asks the client for documents.
+func (s *Service) RequestClaimDocuments(ctx context.Context, c Caller, req *RequestClaimDocumentsRequest) (*RequestClaimDocumentsResponse, error) {
+	id, err := s.claimByNumber(ctx, req.Number)
+	if err != nil {
+		return nil, err
+	}
+	if len(req.Documents) == 0 {
+		return nil, invalid("documents", "name at least one document")
+	}
+	cmd := claim.RequestClaimDocuments{}
+	for i, d := range req.Documents {
+		kind, title := strings.TrimSpace(d.Kind), strings.TrimSpace(d.Title)
+		if kind == "" || title == "" {
+			return nil, invalid(fmt.Sprintf("documents[%d]", i), "needs a kind and a title")
+		}
+		cmd.Documents = append(cmd.Documents, claim.DocumentRequest{Kind: claim.DocumentKind(kind), Title: title})
+	}
+	res, err := s.d.Claims.RequestClaimDocuments(ctx, c.commandID("RequestClaimDocuments", 0), id, cmd)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.settle(ctx, res); err != nil {
+		return nil, err
+	}
+	return &RequestClaimDocumentsResponse{ClaimID: id.String()}, nil
+}
+
+// ReceiveClaimDocument records a document KIAS received for a claim.
+func (s *Service) ReceiveClaimDocument(ctx context.Context, c Caller, req *ReceiveClaimDocumentRequest) (*ReceiveClaimDocumentResponse, error) {
+	id, err := s.claimByNumber(ctx, req.Number)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := s.d.Claims.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	kind := strings.TrimSpace(req.Kind)
+	if kind == "" {
+		return nil, invalid("kind", "is required")
+	}
+	ref := strings.TrimSpace(req.BlobRef)
+	if ref == "" {
+		return nil, invalid("blobRef", "is required")
+	}
+	res, err := s.d.Claims.ReceiveClaimDocument(ctx, naturalID("document", cl.Number, kind, ref), cl.ClientID, id, claim.ReceiveClaimDocument{
+		Kind: claim.DocumentKind(kind), BlobRef: ref, SHA256: strings.TrimSpace(req.SHA256)})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.settle(ctx, res); err != nil {
+		return nil, err
+	}
+	return &ReceiveClaimDocumentResponse{ClaimID: id.String()}, nil
+}
+
+// claimByNumber returns the ID of an existing claim by its KIAS number.
+func (s *Service) claimByNumber(ctx context.Context, raw string) (uuid.UUID, error) {
+	number := strings.TrimSpace(raw)
+	if number == "" {
+		return uuid.Nil, invalid("number", "is required")
+	}
+	id := s.d.Claims.IDFor(number)
+	cl, err := s.d.Claims.Load(ctx, id)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	if !cl.Exists() {
+		return uuid.Nil, &Error{Code: CodeNotFound, Field: "number", Message: "no claim with this number"}
+	}
+	return id, nil
+}
+
+func parsePerson(field string, p PersonInput) (policy.Person, error) {
+	out := policy.Person{Name: strings.TrimSpace(p.Name)}
+	if out.Name == "" {
+		return out, invalid(field+".name", "is required")
+	}
+	if strings.TrimSpace(p.IIN) != "" {
+		iin, err := parseIIN(field+".iin", p.IIN)
+		if err != nil {
+			return out, err
+		}
+		out.IIN = iin
+	}
+	if k := p.KBM; k != nil {
+		coef, err := decimal.NewFromString(strings.TrimSpace(k.Coefficient))
+		if err != nil || !coef.IsPositive() {
+			return out, invalid(field+".kbm.coefficient", "must be a positive decimal such as 0.90")
+		}
+		asOf, err := parseDate(field+".kbm.asOf", k.AsOf)
+		if err != nil {
+			return out, err
+		}
+		if strings.TrimSpace(k.Class) == "" {
+			return out, invalid(field+".kbm.class", "is required")
+		}
+		out.KBM = policy.KBM{Class: strings.TrimSpace(k.Class), Coefficient: coef, AsOf: asOf}
+	}
+	return out, nil
+}
+
+func parseDate(field string, d Date) (policy.Date, error) {
+	v := strings.TrimSpace(string(d))
+	if v == "" {
+		return policy.Date{}, invalid(field, "is required")
+	}
+	out, err := policy.ParseDate(v)
+	if err != nil {
+		return policy.Date{}, invalid(field, "must be a date, YYYY-MM-DD")
+	}
+	return out, nil
+}
+
+func parseMoney(field string, m Money) (money.KZT, error) {
+	v := strings.TrimSpace(string(m))
+	if v == "" {
+		return money.KZT{}, invalid(field, "is required")
+	}
+	out, err := money.Parse(v)
+	if err != nil {
+		return money.KZT{}, invalid(field, "%s", err.Error())
+	}
+	return out, nil
+}

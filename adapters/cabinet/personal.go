@@ -1,0 +1,311 @@
+package cabinet
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kabinet/kabinet/adapters/kias"
+	"github.com/kabinet/kabinet/domain/client"
+	"github.com/kabinet/kabinet/domain/kz"
+)
+
+// maxScanBytes keeps an upload with its base64 and envelope under the 1 MiB
+// request limit.
+const maxScanBytes = 700 << 10
+
+// GetPersonalData reads the client's personal data from KIAS, the system of
+// record; kabinet keeps no copy.
+func (s *Service) GetPersonalData(ctx context.Context, c Caller, _ *GetPersonalDataRequest) (*GetPersonalDataResponse, error) {
+	st, err := s.clientState(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	pctx, cancel := s.partner(ctx)
+	defer cancel()
+	d, err := s.d.KIAS.PersonalData(pctx, st.IIN)
+	if errors.Is(err, kias.ErrNotFound) {
+		// A client registered from ESBD or typed in has no card yet: start
+		// from what the cabinet knows.
+		d, err = kias.PersonalData{FirstName: st.FirstName, LastName: st.LastName, Phone: st.Phone}, nil
+	}
+	if err != nil {
+		return nil, s.unavailable(ctx, "KIAS", err)
+	}
+	out := personalData(d)
+	out.IIN = st.IIN.String()
+	out.Phone = st.Phone.String()
+	return &GetPersonalDataResponse{PersonalData: out}, nil
+}
+
+// UpdatePersonalData saves the client's personal data to KIAS. A new login
+// phone needs one of the client's policy numbers, as at registration.
+func (s *Service) UpdatePersonalData(ctx context.Context, c Caller, req *UpdatePersonalDataRequest) (*UpdatePersonalDataResponse, error) {
+	st, err := s.clientState(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	d, err := parsePersonalData(req.PersonalData)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Phone.IsZero() && d.Phone != st.Phone {
+		if err := s.confirmPolicy(ctx, st.IIN, req.PolicyNumber); err != nil {
+			return nil, err
+		}
+		res, err := s.d.Clients.ChangePhone(ctx, c.commandID("UpdatePersonalData", 0), c.ClientID, d.Phone, req.PolicyNumber, true)
+		if err != nil {
+			return nil, err
+		}
+		if !st.Phone.IsZero() {
+			if err := s.sendSMS(ctx, st.Phone, smsPhoneReplaced, ""); err != nil {
+				return nil, err
+			}
+		}
+		if err := s.settle(ctx, res); err != nil {
+			return nil, err
+		}
+	}
+	if d.Phone.IsZero() {
+		d.Phone = st.Phone
+	}
+	pctx, cancel := s.partner(ctx)
+	defer cancel()
+	if err := s.d.KIAS.SavePersonalData(pctx, st.IIN, d); err != nil {
+		return nil, s.unavailable(ctx, "KIAS", err)
+	}
+	out := personalData(d)
+	out.IIN = st.IIN.String()
+	return &UpdatePersonalDataResponse{PersonalData: out}, nil
+}
+
+// UploadDocumentScan stores a scan in KIAS; a scan of the same kind replaces
+// the one on file.
+func (s *Service) UploadDocumentScan(ctx context.Context, c Caller, req *UploadDocumentScanRequest) (*UploadDocumentScanResponse, error) {
+	st, err := s.clientState(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	kind := kias.ScanKind(strings.TrimSpace(req.Kind))
+	if !kind.Valid() {
+		return nil, invalid("kind", "must be one of id_card, driving_licence, vehicle_registration, passport")
+	}
+	name := strings.TrimSpace(req.FileName)
+	if name == "" || utf8.RuneCountInString(name) > 200 || strings.ContainsAny(name, "/\\\x00") {
+		return nil, invalid("fileName", "is required: a plain file name of at most 200 characters")
+	}
+	if len(req.Content) == 0 {
+		return nil, invalid("content", "is empty")
+	}
+	if len(req.Content) > maxScanBytes {
+		return nil, invalid("content", "is larger than %d KiB", maxScanBytes>>10)
+	}
+	if ct := sniffScan(req.Content); ct != req.ContentType {
+		return nil, invalid("contentType", "must be image/jpeg, image/png or application/pdf and match the content")
+	}
+	pctx, cancel := s.partner(ctx)
+	defer cancel()
+	scan, err := s.d.KIAS.SaveScan(pctx, st.IIN, kias.Scan{Kind: kind, FileName: name, ContentType: req.ContentType, Content: req.Content})
+	if err != nil {
+		return nil, s.unavailable(ctx, "KIAS", err)
+	}
+	return &UploadDocumentScanResponse{Scan: scanInfo(scan)}, nil
+}
+
+// ListDocumentScans lists the client's scans.
+func (s *Service) ListDocumentScans(ctx context.Context, c Caller, _ *ListDocumentScansRequest) (*ListDocumentScansResponse, error) {
+	st, err := s.clientState(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	pctx, cancel := s.partner(ctx)
+	defer cancel()
+	scans, err := s.d.KIAS.Scans(pctx, st.IIN)
+	if err != nil {
+		return nil, s.unavailable(ctx, "KIAS", err)
+	}
+	out := &ListDocumentScansResponse{Scans: make([]ScanInfo, len(scans))}
+	for i, sc := range scans {
+		out.Scans[i] = scanInfo(sc)
+	}
+	return out, nil
+}
+
+// GetDocumentScan returns one of the client's scans with its content.
+func (s *Service) GetDocumentScan(ctx context.Context, c Caller, req *GetDocumentScanRequest) (*GetDocumentScanResponse, error) {
+	id := strings.TrimSpace(req.ScanID)
+	if id == "" {
+		return nil, invalid("scanId", "is required")
+	}
+	st, err := s.clientState(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	pctx, cancel := s.partner(ctx)
+	defer cancel()
+	scan, err := s.d.KIAS.Scan(pctx, st.IIN, id)
+	if errors.Is(err, kias.ErrNotFound) {
+		return nil, &Error{Code: CodeNotFound, Field: "scanId", Message: "no such scan"}
+	}
+	if err != nil {
+		return nil, s.unavailable(ctx, "KIAS", err)
+	}
+	return &GetDocumentScanResponse{Scan: scanInfo(scan), Content: scan.Content}, nil
+}
+
+// GetSettings returns the client's settings as the read model holds them.
+func (s *Service) GetSettings(ctx context.Context, c Caller, _ *GetSettingsRequest) (*GetSettingsResponse, error) {
+	st, err := s.clientState(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return &GetSettingsResponse{Settings: settings(st.Settings)}, nil
+}
+
+// UpdateSettings replaces the client's settings and answers once the read
+// models show them.
+func (s *Service) UpdateSettings(ctx context.Context, c Caller, req *UpdateSettingsRequest) (*UpdateSettingsResponse, error) {
+	in := req.Settings
+	email := strings.TrimSpace(in.Email)
+	if email != "" {
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+			return nil, invalid("settings.email", "is not an e-mail address")
+		}
+	}
+	next := client.Settings{
+		Notifications: client.Notifications{
+			ExpiringPolicy: channels(in.ExpiringPolicy), InstallmentDue: channels(in.InstallmentDue),
+			ClaimStatus: channels(in.ClaimStatus), MissingDocuments: channels(in.MissingDocuments), Bonus: channels(in.Bonus),
+		},
+		AutoProlongation: in.AutoProlongation,
+		Email:            email,
+	}
+	if email == "" && (in.ExpiringPolicy.Email || in.InstallmentDue.Email || in.ClaimStatus.Email || in.MissingDocuments.Email || in.Bonus.Email) {
+		return nil, invalid("settings.email", "is required when an e-mail channel is on")
+	}
+	res, err := s.d.Clients.ChangeSettings(ctx, c.commandID("UpdateSettings", 0), c.ClientID, next)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.settle(ctx, res); err != nil {
+		return nil, err
+	}
+	return &UpdateSettingsResponse{Settings: settings(next)}, nil
+}
+
+// clientState loads the session's client; an erased one is gone.
+func (s *Service) clientState(ctx context.Context, c Caller) (client.State, error) {
+	st, err := s.d.Clients.Load(ctx, c.ClientID)
+	if err != nil {
+		return client.State{}, err
+	}
+	if !st.Exists() || st.Erased() {
+		return client.State{}, failure(CodeSessionRequired, "the client of this session no longer exists")
+	}
+	return st, nil
+}
+
+func parsePersonalData(p PersonalData) (kias.PersonalData, error) {
+	d := kias.PersonalData{
+		MiddleName: strings.TrimSpace(p.MiddleName), AdditionalPhone: strings.TrimSpace(p.AdditionalPhone),
+		Email: strings.TrimSpace(p.Email), Address: strings.TrimSpace(p.Address),
+		DocumentType: strings.TrimSpace(p.DocumentType), DocumentNumber: strings.TrimSpace(p.DocumentNumber),
+		DocumentIssuedBy: strings.TrimSpace(p.DocumentIssuedBy), DrivingLicence: strings.TrimSpace(p.DrivingLicence),
+	}
+	var err error
+	if d.LastName, err = requiredName("personalData.lastName", p.LastName); err != nil {
+		return d, err
+	}
+	if d.FirstName, err = requiredName("personalData.firstName", p.FirstName); err != nil {
+		return d, err
+	}
+	if strings.TrimSpace(p.Phone) != "" {
+		if d.Phone, err = parsePhone("personalData.phone", p.Phone); err != nil {
+			return d, err
+		}
+	}
+	if d.Email != "" {
+		if a, err := mail.ParseAddress(d.Email); err != nil || a.Address != d.Email {
+			return d, invalid("personalData.email", "is not an e-mail address")
+		}
+	}
+	if d.AdditionalPhone != "" {
+		if _, err := kz.ParsePhone(d.AdditionalPhone); err != nil {
+			return d, invalid("personalData.additionalPhone", "%s", err.Error())
+		}
+	}
+	if d.DocumentType != "" && d.DocumentType != "id_card" && d.DocumentType != "passport" {
+		return d, invalid("personalData.documentType", "must be id_card or passport")
+	}
+	for _, f := range []struct {
+		field string
+		in    Date
+		out   *string
+	}{
+		{"personalData.birthDate", p.BirthDate, &d.BirthDate},
+		{"personalData.documentIssuedOn", p.DocumentIssuedOn, &d.DocumentIssuedOn},
+		{"personalData.drivingLicenceDate", p.DrivingLicenceDate, &d.DrivingLicenceDate},
+	} {
+		v := strings.TrimSpace(string(f.in))
+		if v == "" {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, v); err != nil {
+			return d, invalid(f.field, "must be a date, YYYY-MM-DD")
+		}
+		*f.out = v
+	}
+	for _, f := range []struct{ field, v string }{
+		{"personalData.middleName", d.MiddleName}, {"personalData.address", d.Address},
+		{"personalData.documentNumber", d.DocumentNumber}, {"personalData.documentIssuedBy", d.DocumentIssuedBy},
+		{"personalData.drivingLicence", d.DrivingLicence},
+	} {
+		if utf8.RuneCountInString(f.v) > 300 {
+			return d, invalid(f.field, "must be at most 300 characters")
+		}
+	}
+	return d, nil
+}
+
+func personalData(d kias.PersonalData) PersonalData {
+	return PersonalData{
+		LastName: d.LastName, FirstName: d.FirstName, MiddleName: d.MiddleName, BirthDate: Date(d.BirthDate),
+		Phone: phoneText(d.Phone), AdditionalPhone: d.AdditionalPhone, Email: d.Email, Address: d.Address,
+		DocumentType: d.DocumentType, DocumentNumber: d.DocumentNumber, DocumentIssuedBy: d.DocumentIssuedBy,
+		DocumentIssuedOn: Date(d.DocumentIssuedOn), DrivingLicence: d.DrivingLicence, DrivingLicenceDate: Date(d.DrivingLicenceDate),
+	}
+}
+
+func scanInfo(s kias.Scan) ScanInfo {
+	return ScanInfo{ScanID: s.ID, Kind: string(s.Kind), FileName: s.FileName, ContentType: s.ContentType,
+		Size: s.Size, SHA256: s.SHA256, UploadedAt: dateTime(s.UploadedAt)}
+}
+
+// sniffScan names the type of a scan by its first bytes; "" for anything
+// but JPEG, PNG and PDF.
+func sniffScan(b []byte) string {
+	switch {
+	case len(b) >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF:
+		return "image/jpeg"
+	case len(b) >= 8 && string(b[:8]) == "\x89PNG\r\n\x1a\n":
+		return "image/png"
+	case len(b) >= 5 && string(b[:5]) == "%PDF-":
+		return "application/pdf"
+	}
+	return ""
+}
+
+func settings(s client.Settings) Settings {
+	n := s.Notifications
+	return Settings{
+		ExpiringPolicy: wireChannels(n.ExpiringPolicy), InstallmentDue: wireChannels(n.InstallmentDue),
+		ClaimStatus: wireChannels(n.ClaimStatus), MissingDocuments: wireChannels(n.MissingDocuments), Bonus: wireChannels(n.Bonus),
+		AutoProlongation: s.AutoProlongation, Email: s.Email,
+	}
+}
+
+func channels(c Channels) client.Channels     { return client.Channels{SMS: c.SMS, Email: c.Email} }
+func wireChannels(c client.Channels) Channels { return Channels{SMS: c.SMS, Email: c.Email} }
