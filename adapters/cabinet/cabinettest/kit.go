@@ -121,8 +121,8 @@ func (k *Kit) Website() cabinet.Credentials { return cabinet.Credentials{APIKey:
 // Insurer is the credentials of the insurer's systems.
 func (k *Kit) Insurer() cabinet.Credentials { return cabinet.Credentials{APIKey: k.InsurerKey} }
 
-// done records where a command's events landed, for Settle.
-func (k *Kit) done(t testing.TB, res commands.Result, err error) {
+// Done records where a command's events landed, for Settle.
+func (k *Kit) Done(t testing.TB, res commands.Result, err error) {
 	t.Helper()
 	require.NoError(t, err)
 	k.mu.Lock()

@@ -42,10 +42,10 @@ func (k *Kit) Client(t testing.TB) Client {
 	id, res, err := k.Deps.Clients.RegisterClient(ctx, uuid.New(), client.RegisterClient{
 		IIN: c.IIN, FirstName: c.FirstName, LastName: c.LastName, Phone: c.Phone, Source: client.SourceKIAS,
 	})
-	k.done(t, res, err)
+	k.Done(t, res, err)
 	c.ID = id
 	code, res, err := k.Deps.Clients.IssueOneTimeCode(ctx, uuid.New(), id)
-	k.done(t, res, err)
+	k.Done(t, res, err)
 	c.Code = code
 	k.Settle(t)
 	resp, err := k.Call(ctx, "Login", k.Website(), &cabinet.LoginRequest{Login: c.IIN.String(), AccessCode: code})
@@ -114,12 +114,12 @@ func (k *Kit) Policy(t testing.TB, c Client, o PolicyOptions) Policy {
 		}
 	}
 	id, res, err := k.Deps.Policies.IssuePolicy(context.Background(), uuid.New(), cmd)
-	k.done(t, res, err)
+	k.Done(t, res, err)
 	p.ID = id
 	if o.Installments == 0 {
 		res, err = k.Deps.Policies.RecordPayment(context.Background(), uuid.New(), id, policy.RecordPayment{
 			PaymentRef: "PAY-" + p.Number, Amount: cmd.Premium, PaidAt: k.Now()})
-		k.done(t, res, err)
+		k.Done(t, res, err)
 	}
 	k.KIAS.AddPolicy(c.IIN, p.Number)
 	k.Settle(t)
@@ -142,11 +142,11 @@ func (k *Kit) Claim(t testing.TB, c Client, p Policy) Claim {
 	cl := Claim{Number: fmt.Sprintf("VD-%08d", claimSerial.Add(1))}
 	id, res, err := k.Deps.Claims.ReportClaim(ctx, uuid.New(), claim.ReportClaim{
 		ClientID: c.ID, PolicyID: p.ID, Number: cl.Number, Kind: "road_accident", Description: "ДТП во дворе"})
-	k.done(t, res, err)
+	k.Done(t, res, err)
 	cl.ID = id
 	res, err = k.Deps.Claims.RequestClaimDocuments(ctx, uuid.New(), id, claim.RequestClaimDocuments{
 		Documents: []claim.DocumentRequest{{Kind: claim.DocumentIDCard, Title: "Удостоверение личности"}}})
-	k.done(t, res, err)
+	k.Done(t, res, err)
 	k.Settle(t)
 	return cl
 }
