@@ -40,8 +40,8 @@ type PolicySummary struct {
 	LastDay         Date             `xml:"lastDay" json:"lastDay" doc:"the last day of cover: endsOn, or earlier after a cancellation"`
 	Premium         Money            `xml:"premium" json:"premium"`
 	Paid            Money            `xml:"paid" json:"paid"`
-	PaymentMethod   string           `xml:"paymentMethod" json:"paymentMethod"`
-	Standing        string           `xml:"standing" json:"standing"`
+	PaymentMethod   string           `xml:"paymentMethod" json:"paymentMethod" enum:"card,kaspi,bank_transfer,cash,installments"`
+	Standing        string           `xml:"standing" json:"standing" enum:"upcoming,in_force,ended,cancelled"`
 	Bucket          string           `xml:"bucket" json:"bucket" enum:"expiring,active,history"`
 	Vehicle         *Vehicle         `xml:"vehicle,omitempty" json:"vehicle,omitempty"`
 	NextInstallment *NextInstallment `xml:"nextInstallment,omitempty" json:"nextInstallment,omitempty" doc:"present exactly when the policy is in the installments tab"`
@@ -136,7 +136,7 @@ type ProlongPolicyRequest struct {
 type RenewalDraft struct {
 	RenewsPolicyID   string   `xml:"renewsPolicyId" json:"renewsPolicyId"`
 	RenewsNumber     string   `xml:"renewsNumber" json:"renewsNumber"`
-	Product          string   `xml:"product" json:"product"`
+	Product          string   `xml:"product" json:"product" enum:"ogpo_vts,kasko,travel,property,accident"`
 	StartsOn         Date     `xml:"startsOn" json:"startsOn" doc:"the day after the old policy ends, or today if it has ended"`
 	EndsOn           Date     `xml:"endsOn" json:"endsOn"`
 	Holder           Person   `xml:"holder" json:"holder"`
@@ -144,7 +144,7 @@ type RenewalDraft struct {
 	Drivers          []Person `xml:"driver" json:"drivers"`
 	UnlimitedDrivers bool     `xml:"unlimitedDrivers" json:"unlimitedDrivers"`
 	Vehicle          *Vehicle `xml:"vehicle,omitempty" json:"vehicle,omitempty"`
-	PaymentMethod    string   `xml:"paymentMethod" json:"paymentMethod" doc:"the price is recomputed by the purchase form, never copied"`
+	PaymentMethod    string   `xml:"paymentMethod" json:"paymentMethod" enum:"card,kaspi,bank_transfer,cash,installments" doc:"the price is recomputed by the purchase form, never copied"`
 }
 
 type ProlongPolicyResponse struct {
@@ -252,7 +252,7 @@ type ListNotificationsRequest struct {
 
 type Notification struct {
 	NotificationID string   `xml:"notificationId" json:"notificationId"`
-	Kind           string   `xml:"kind" json:"kind"`
+	Kind           string   `xml:"kind" json:"kind" enum:"expiring_policy,installment_due,claim_status,missing_documents,bonus,registration,access_code,phone_changed"`
 	Title          string   `xml:"title" json:"title"`
 	Body           string   `xml:"body" json:"body"`
 	PolicyID       string   `xml:"policyId,omitempty" json:"policyId,omitempty"`
