@@ -15,6 +15,10 @@ type config struct {
 	Addr string `env:"KABINET_ADDR" envDefault:"127.0.0.1:8080"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `env:"KABINET_LOG_LEVEL" envDefault:"info"`
+	// Secret (hex, at least 32 bytes) keys derived IDs and code hashes; when
+	// empty it is read from SecretFile, created on first start.
+	Secret     string `env:"KABINET_SECRET"`
+	SecretFile string `env:"KABINET_SECRET_FILE" envDefault:"kabinet-data/secret.key"`
 	// ShutdownTimeout bounds a graceful stop.
 	ShutdownTimeout time.Duration `env:"KABINET_SHUTDOWN_TIMEOUT" envDefault:"15s"`
 }

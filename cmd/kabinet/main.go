@@ -45,6 +45,8 @@ Usage:
   kabinet replay verify [NAME...]     replay into a shadow and diff with the live
                      read model; exit 1 on drift
   kabinet frontier   show the oldest open transaction that holds readers back
+  kabinet apikey create NAME --role website|insurer   print a new API key
+  kabinet apikey revoke NAME                         stop a caller's key
   kabinet version    print the version
 
 Configuration comes from the environment; see README.md.
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return replayCmd(ctx, rest, stdout, stderr)
 	case "frontier":
 		return frontierCmd(ctx, rest, stdout, stderr)
+	case "apikey":
+		return apikeyCmd(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "kabinet", version)
 		return nil

@@ -64,6 +64,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if err := mountAPI(mux, cfg, pool, store, runner, simulatedPartners(), logger); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -74,6 +77,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "kabinet %s listening on http://%s (PostgreSQL %s, schema version %d)\n",
 		version, ln.Addr(), where(pool.Config().ConnConfig), res.Current)
 	fmt.Fprintf(stdout, "  health: http://%[1]s/healthz  readiness: http://%[1]s/readyz  metrics: http://%[1]s/metrics\n", ln.Addr())
+	fmt.Fprintf(stdout, "  SOAP: http://%[1]s/soap (WSDL: http://%[1]s/soap?wsdl)  JSON: http://%[1]s/api/v1/ (OpenAPI: http://%[1]s/api/v1/openapi.json)\n", ln.Addr())
+	fmt.Fprintln(stdout, "  callers need an API key: kabinet apikey create NAME --role website|insurer")
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
