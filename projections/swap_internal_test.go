@@ -46,6 +46,13 @@ func TestSecondSwapOfTheSameGenerationIsRefused(t *testing.T) {
 	_, err := s.Append(ctx, eventstore.StreamName("t", uuid.New()), eventstore.NoStream,
 		eventstore.Event{ID: uuid.New(), Type: "test.happened", SchemaVersion: 1, Data: []byte(`{}`), OccurredAt: time.Now()})
 	require.NoError(t, err)
+	// The log shows an event once no older transaction anywhere in the
+	// cluster is open; other tests' transactions may hold it back a moment.
+	require.Eventually(t, func() bool {
+		evs, err := s.ReadAll(ctx, eventstore.Position{}, 10)
+		require.NoError(t, err)
+		return len(evs) == 1
+	}, 10*time.Second, 5*time.Millisecond)
 
 	g, _, err := building(ctx, pool, one{}, StateBuilding)
 	require.NoError(t, err)
