@@ -159,7 +159,13 @@ func (s *Service) limit(ctx context.Context, key string, max int, window time.Du
 		return fmt.Errorf("rate limit: %w", err)
 	}
 	if count > max {
-		return &Error{Code: CodeRateLimited, Message: "too many requests; try again later", RetryAfter: start.Add(window).Sub(now).Round(time.Second)}
+		wait := start.Add(window).Sub(now).Round(time.Second)
+		if wait < time.Second {
+			// The window may end in less than half a second; a refusal
+			// still says to wait.
+			wait = time.Second
+		}
+		return &Error{Code: CodeRateLimited, Message: "too many requests; try again later", RetryAfter: wait}
 	}
 	return nil
 }

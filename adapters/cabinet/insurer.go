@@ -58,6 +58,8 @@ func (s *Service) issueCommand(req *IssuePolicyRequest) (policy.IssuePolicy, err
 		return cmd, invalid("number", "is required")
 	case !cmd.Product.Valid():
 		return cmd, invalid("product", "must be one of ogpo_vts, kasko, travel, property, accident")
+	case cmd.Insurer == "":
+		return cmd, invalid("insurer", "is required")
 	case !cmd.PaymentMethod.Valid():
 		return cmd, invalid("paymentMethod", "must be one of card, kaspi, bank_transfer, cash, installments")
 	}
@@ -67,8 +69,14 @@ func (s *Service) issueCommand(req *IssuePolicyRequest) (policy.IssuePolicy, err
 	if cmd.EndsOn, err = parseDate("endsOn", req.EndsOn); err != nil {
 		return cmd, err
 	}
+	if !cmd.EndsOn.After(cmd.StartsOn) {
+		return cmd, invalid("endsOn", "must be after startsOn")
+	}
 	if cmd.Premium, err = parseMoney("premium", req.Premium); err != nil {
 		return cmd, err
+	}
+	if !cmd.Premium.IsPositive() {
+		return cmd, invalid("premium", "must be positive")
 	}
 	holder, err := parsePerson("holder", req.Holder)
 	if err != nil {
@@ -90,11 +98,26 @@ func (s *Service) issueCommand(req *IssuePolicyRequest) (policy.IssuePolicy, err
 		if err != nil {
 			return cmd, err
 		}
+		if person.IIN.IsZero() {
+			return cmd, invalid(fmt.Sprintf("drivers[%d].iin", i), "is required for a driver")
+		}
 		cmd.Drivers = append(cmd.Drivers, person)
+	}
+	if cmd.Product == policy.ProductOGPOVTS && !cmd.UnlimitedDrivers && len(cmd.Drivers) == 0 {
+		return cmd, invalid("drivers", "name at least one driver, or set unlimitedDrivers")
 	}
 	if v := req.Vehicle; v != nil {
 		cmd.Vehicle = policy.Vehicle{Make: strings.TrimSpace(v.Make), Model: strings.TrimSpace(v.Model),
 			Plate: strings.TrimSpace(v.Plate), VIN: strings.TrimSpace(v.VIN), Year: int(v.Year)}
+	}
+	// Checked here as well as by the domain, whose refusal names no request field.
+	switch {
+	case cmd.Product.Motor() && cmd.Vehicle.IsZero():
+		return cmd, invalid("vehicle", "is required for %s", cmd.Product)
+	case !cmd.Vehicle.IsZero() && cmd.Vehicle.Make == "":
+		return cmd, invalid("vehicle.make", "is required")
+	case !cmd.Vehicle.IsZero() && cmd.Vehicle.Model == "":
+		return cmd, invalid("vehicle.model", "is required")
 	}
 	for i, in := range req.Installments {
 		field := fmt.Sprintf("installments[%d]", i)
@@ -128,6 +151,9 @@ func (s *Service) RecordPayment(ctx context.Context, c Caller, req *RecordPaymen
 	amt, err := parseMoney("amount", req.Amount)
 	if err != nil {
 		return nil, err
+	}
+	if !amt.IsPositive() {
+		return nil, invalid("amount", "must be positive")
 	}
 	var paidAt time.Time
 	if strings.TrimSpace(string(req.PaidAt)) != "" {
@@ -184,6 +210,9 @@ func (s *Service) ReportClaim(ctx context.Context, c Caller, req *ReportClaimReq
 	if strings.TrimSpace(string(req.ReportedAt)) != "" {
 		if reportedAt, err = time.Parse(time.RFC3339, strings.TrimSpace(string(req.ReportedAt))); err != nil {
 			return nil, invalid("reportedAt", "must be a date and time with an offset (RFC 3339)")
+		}
+		if reportedAt.After(s.cfg.Now()) {
+			return nil, invalid("reportedAt", "must not be in the future")
 		}
 	}
 	policyID := s.d.Policies.IDFor(contract)

@@ -221,6 +221,18 @@ func (s *Service) RegisterAfterPurchase(ctx context.Context, c Caller, req *Regi
 	if err != nil {
 		return nil, err
 	}
+	if st.Exists() && c.creds.IdempotencyKey != "" {
+		// A retry of the request that created this cabinet answers as that
+		// request did and sends nothing again. Its command ID finds the
+		// first run before the client's state is looked at.
+		_, res, err := s.d.Clients.RegisterClient(ctx, c.commandID("RegisterAfterPurchase", 0), client.RegisterClient{IIN: iin})
+		switch {
+		case err == nil && res.Duplicate:
+			return &RegisterAfterPurchaseResponse{ClientID: clientID.String(), Created: true}, nil
+		case err != nil && !errors.Is(err, client.ErrAlreadyRegistered) && !errors.Is(err, client.ErrErased):
+			return nil, err
+		}
+	}
 	if st.Exists() {
 		if !st.Erased() && !st.Phone.IsZero() {
 			if err := s.sendSMS(ctx, st.Phone, fmt.Sprintf(smsPurchaseAdded, number), "purchase:"+number); err != nil {
@@ -260,6 +272,11 @@ func (s *Service) RegisterAfterPurchase(ctx context.Context, c Caller, req *Regi
 	}
 	if err != nil {
 		return nil, err
+	}
+	if res.Duplicate {
+		// The same request, retried while it was running, registered the
+		// client: it sends the code.
+		return &RegisterAfterPurchaseResponse{ClientID: clientID.String(), Created: true}, nil
 	}
 	code, err := s.d.Codes.NewOneTimeCode()
 	if err != nil {
