@@ -8,9 +8,12 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
+
 	"github.com/kabinet/kabinet/adapters/kias"
 	"github.com/kabinet/kabinet/domain/client"
 	"github.com/kabinet/kabinet/domain/kz"
+	"github.com/kabinet/kabinet/projections/clientprofile"
 )
 
 // maxScanBytes keeps an upload with its base64 and envelope under the 1 MiB
@@ -54,6 +57,9 @@ func (s *Service) UpdatePersonalData(ctx context.Context, c Caller, req *UpdateP
 	}
 	if !d.Phone.IsZero() && d.Phone != st.Phone {
 		if err := s.confirmPolicy(ctx, st.IIN, req.PolicyNumber); err != nil {
+			return nil, err
+		}
+		if err := s.refusePhoneInUse(ctx, "personalData.phone", d.Phone, c.ClientID); err != nil {
 			return nil, err
 		}
 		res, err := s.d.Clients.ChangePhone(ctx, c.commandID("UpdatePersonalData", 0), c.ClientID, d.Phone, req.PolicyNumber, true)
@@ -156,7 +162,8 @@ func (s *Service) GetDocumentScan(ctx context.Context, c Caller, req *GetDocumen
 	return &GetDocumentScanResponse{Scan: scanInfo(scan), Content: scan.Content}, nil
 }
 
-// GetSettings returns the client's settings as the read model holds them.
+// GetSettings returns the client's settings, read from the client's own
+// stream, so they always include the client's last change.
 func (s *Service) GetSettings(ctx context.Context, c Caller, _ *GetSettingsRequest) (*GetSettingsResponse, error) {
 	st, err := s.clientState(ctx, c)
 	if err != nil {
@@ -208,6 +215,38 @@ func (s *Service) clientState(ctx context.Context, c Caller) (client.State, erro
 	return st, nil
 }
 
+// refusePhoneInUse refuses a login phone that another client logs in with:
+// a phone must name one client, or phone logins and resets would find nobody.
+func (s *Service) refusePhoneInUse(ctx context.Context, field string, phone kz.Phone, self uuid.UUID) error {
+	other, found, err := clientprofile.Directory{Q: s.d.Pool}.ClientByPhone(ctx, phone)
+	if err != nil {
+		return err
+	}
+	if found && other != self {
+		return &Error{Code: CodeConflict, Field: field, Message: "this phone is the login of another cabinet"}
+	}
+	return nil
+}
+
+// contactPhone accepts any phone a person may write down, landlines too.
+func contactPhone(s string) bool {
+	if len(s) > 30 {
+		return false
+	}
+	digits := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == ' ' || r == '-' || r == '(' || r == ')':
+		case r == '+' && i == 0:
+		default:
+			return false
+		}
+	}
+	return digits >= 5
+}
+
 func parsePersonalData(p PersonalData) (kias.PersonalData, error) {
 	d := kias.PersonalData{
 		MiddleName: strings.TrimSpace(p.MiddleName), AdditionalPhone: strings.TrimSpace(p.AdditionalPhone),
@@ -232,10 +271,8 @@ func parsePersonalData(p PersonalData) (kias.PersonalData, error) {
 			return d, invalid("personalData.email", "is not an e-mail address")
 		}
 	}
-	if d.AdditionalPhone != "" {
-		if _, err := kz.ParsePhone(d.AdditionalPhone); err != nil {
-			return d, invalid("personalData.additionalPhone", "%s", err.Error())
-		}
+	if d.AdditionalPhone != "" && !contactPhone(d.AdditionalPhone) {
+		return d, invalid("personalData.additionalPhone", "must be a phone number: digits, spaces, dashes, parentheses and a leading +, at most 30 characters")
 	}
 	if d.DocumentType != "" && d.DocumentType != "id_card" && d.DocumentType != "passport" {
 		return d, invalid("personalData.documentType", "must be id_card or passport")

@@ -117,6 +117,11 @@ func (s *Service) SendRegistrationCode(ctx context.Context, c Caller, req *SendR
 	case target.IsZero():
 		return nil, invalid("phone", "is required: no phone is on file for this IIN")
 	}
+	if target == typed {
+		if err := s.refusePhoneInUse(ctx, "phone", typed, uuid.Nil); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.limitSMS(ctx, c, target); err != nil {
 		return nil, err
 	}

@@ -73,6 +73,20 @@ func New(t testing.TB, opts ...Options) *Kit {
 	go func() { defer close(done); _ = runner.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
+	// The runner creates the read models' views as it starts; wait for them
+	// so that a test's first query finds them.
+	require.Eventually(t, func() bool {
+		for _, p := range runner.Projections() {
+			for _, table := range p.Tables() {
+				var exists bool
+				if err := pool.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, table).Scan(&exists); err != nil || !exists {
+					return false
+				}
+			}
+		}
+		return true
+	}, 20*time.Second, 10*time.Millisecond, "the read models' views did not appear")
+
 	k := &Kit{
 		Pool: pool, Store: store, Runner: runner,
 		KIAS: kias.NewSimulator(), ESBD: esbd.NewSimulator(), SMS: sms.NewSimulator(),
