@@ -14,6 +14,12 @@ func (p *Policies) RecordPayment(ctx context.Context, commandID, policyID uuid.U
 	return p.execute(ctx, policyID, commandID, cmd)
 }
 
+// RefundPayment records money paid back out of a payment, as KIAS or the
+// payment provider reports it; a refund reported again writes nothing.
+func (p *Policies) RefundPayment(ctx context.Context, commandID, policyID uuid.UUID, cmd policy.RefundPayment) (Result, error) {
+	return p.execute(ctx, policyID, commandID, cmd)
+}
+
 // PayInstallment records the payment of an installment of a policy that
 // clientID holds: the cabinet's "pay the next installment". A handler fed by
 // KIAS passes the holder from Load.

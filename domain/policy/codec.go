@@ -17,6 +17,7 @@ var codec = wire.New[Event](SchemaVersion, ErrUnknownEvent,
 	wire.As[Event, Prolonged](TypeProlonged),
 	wire.As[Event, Cancelled](TypeCancelled),
 	wire.As[Event, DocumentAttached](TypeDocumentAttached),
+	wire.As[Event, PaymentRefunded](TypePaymentRefunded),
 )
 
 // EncodeEvent returns the wire name and JSON of an event.

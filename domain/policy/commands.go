@@ -47,6 +47,16 @@ type PayInstallment struct {
 	PaidAt     time.Time // zero means now
 }
 
+// RefundPayment records money paid back to the holder out of a payment
+// received, in part or in full (after a cancellation, say). It is accepted on
+// a cancelled policy too, since that is when refunds happen.
+type RefundPayment struct {
+	PaymentRef string    // the payment the money came from
+	RefundRef  string    // the provider's reference of the refund, unique per policy
+	Amount     money.KZT // at most what is left of the payment
+	RefundedAt time.Time // zero means now
+}
+
 // ProlongPolicy links this (old) policy to the new policy that renews it.
 type ProlongPolicy struct {
 	NewPolicyID uuid.UUID
@@ -68,6 +78,7 @@ type AttachDocument struct {
 func (IssuePolicy) isCommand()    {}
 func (RecordPayment) isCommand()  {}
 func (PayInstallment) isCommand() {}
+func (RefundPayment) isCommand()  {}
 func (ProlongPolicy) isCommand()  {}
 func (CancelPolicy) isCommand()   {}
 func (AttachDocument) isCommand() {}

@@ -221,3 +221,31 @@ func TestDecideNormalisesNow(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, time.Date(2025, 3, 1, 10, 0, 0, 999999000, time.UTC), got[0].(Prolonged).ProlongedAt)
 }
+
+func TestDecideRefundPayment(t *testing.T) {
+	refund := func(pay, ref, amount string) RefundPayment {
+		return RefundPayment{PaymentRef: pay, RefundRef: ref, Amount: money.MustParse(amount)}
+	}
+	refunded := func(pay, ref, amount string) PaymentRefunded {
+		return PaymentRefunded{PaymentRef: pay, RefundRef: ref, Amount: money.MustParse(amount), RefundedAt: now}
+	}
+	paid := []Event{issued(), received("p1", "45000")}
+	cancelled := Cancelled{Reason: "sold the car", EffectiveOn: MustParseDate("2025-06-15"), CancelledAt: now}
+	runDecide(t, []decideCase{
+		{name: "refunds part", given: paid, when: refund("p1", "r1", "10000"), want: []Event{refunded("p1", "r1", "10000")}},
+		{name: "refunds on a cancelled policy", given: append(paid, cancelled), when: refund("p1", "r1", "45000"),
+			want: []Event{refunded("p1", "r1", "45000")}},
+		{name: "the same refund again is a no-op", given: append(paid, refunded("p1", "r1", "10000")), when: refund("p1", "r1", "10000")},
+		{name: "a second refund of the rest", given: append(paid, refunded("p1", "r1", "10000")), when: refund("p1", "r2", "35000"),
+			want: []Event{refunded("p1", "r2", "35000")}},
+		{name: "more than is left", given: append(paid, refunded("p1", "r1", "10000")), when: refund("p1", "r2", "35000.01"),
+			wantErr: ErrOverRefund},
+		{name: "unknown payment", given: paid, when: refund("p9", "r1", "1"), wantErr: ErrPaymentNotFound},
+		{name: "zero", given: paid, when: refund("p1", "r1", "0"), wantErr: ErrInvalidPayment},
+		{name: "without refund reference", given: paid, when: refund("p1", " ", "1"), wantErr: ErrInvalidPayment},
+	})
+	s := fold(append(paid, refunded("p1", "r1", "10000"))...)
+	if got := s.Paid(); !got.Equal(money.MustParse("35000")) {
+		t.Errorf("paid after a refund of 10000 out of 45000: got %s, want 35000", got)
+	}
+}

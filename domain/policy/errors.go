@@ -16,6 +16,8 @@ var (
 	ErrAmountMismatch         = errors.New("amount does not match")
 	ErrOverpayment            = errors.New("payment exceeds the premium")
 	ErrDuplicatePayment       = errors.New("payment reference already recorded")
+	ErrPaymentNotFound        = errors.New("no payment with this reference")
+	ErrOverRefund             = errors.New("refund exceeds what is left of the payment")
 	ErrInvalidPolicy          = errors.New("invalid policy")
 	ErrInvalidSchedule        = errors.New("invalid installment schedule")
 	ErrInvalidPayment         = errors.New("invalid payment")

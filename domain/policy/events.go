@@ -22,6 +22,7 @@ const (
 	TypeProlonged        = "policy.prolonged"
 	TypeCancelled        = "policy.cancelled"
 	TypeDocumentAttached = "policy.document_attached"
+	TypePaymentRefunded  = "policy.payment_refunded"
 )
 
 // Issued is a concluded contract as KIAS holds it: everything the policy
@@ -63,6 +64,15 @@ type InstallmentPaid struct {
 	PaidAt     time.Time `json:"paid_at"`
 }
 
+// PaymentRefunded is money paid back out of a payment received; Paid goes
+// down by Amount, and the bonus points the payment earned are reversed.
+type PaymentRefunded struct {
+	PaymentRef string    `json:"payment_ref"`
+	RefundRef  string    `json:"refund_ref"`
+	Amount     money.KZT `json:"amount"`
+	RefundedAt time.Time `json:"refunded_at"`
+}
+
 // Prolonged links this policy to the new policy that renews it.
 type Prolonged struct {
 	NewPolicyID uuid.UUID `json:"new_policy_id"`
@@ -90,3 +100,4 @@ func (InstallmentPaid) eventType() string  { return TypeInstallmentPaid }
 func (Prolonged) eventType() string        { return TypeProlonged }
 func (Cancelled) eventType() string        { return TypeCancelled }
 func (DocumentAttached) eventType() string { return TypeDocumentAttached }
+func (PaymentRefunded) eventType() string  { return TypePaymentRefunded }

@@ -38,6 +38,14 @@ func Evolve(s State, e Event) State {
 			s.schedule[i].PaymentRef = e.PaymentRef
 			s.schedule[i].PaidAt = e.PaidAt
 		}
+	case PaymentRefunded:
+		i := slices.IndexFunc(s.payments, func(p Payment) bool { return p.Ref == e.PaymentRef })
+		if i >= 0 {
+			s.payments = slices.Clone(s.payments)
+			s.payments[i].Refunded = s.payments[i].Refunded.Add(e.Amount)
+			s.payments[i].Refunds = append(slices.Clip(s.payments[i].Refunds), e.RefundRef)
+		}
+		s.paid = s.paid.Sub(e.Amount)
 	case Prolonged:
 		s.RenewedBy = e.NewPolicyID
 	case Cancelled:

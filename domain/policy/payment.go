@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -82,4 +83,31 @@ func checkOverpayment(s State, p PaymentReceived) error {
 		return fmt.Errorf("paid %s + %s exceeds premium %s: %w", s.paid, p.Amount, s.Premium, ErrOverpayment)
 	}
 	return nil
+}
+
+func refundPayment(s State, c RefundPayment, now time.Time) ([]Event, error) {
+	ref, refund := strings.TrimSpace(c.PaymentRef), strings.TrimSpace(c.RefundRef)
+	switch {
+	case ref == "":
+		return nil, fmt.Errorf("payment_ref: required: %w", ErrInvalidPayment)
+	case refund == "":
+		return nil, fmt.Errorf("refund_ref: required: %w", ErrInvalidPayment)
+	case !c.Amount.IsPositive():
+		return nil, fmt.Errorf("amount %s: must be positive: %w", c.Amount, ErrInvalidPayment)
+	}
+	p, ok := s.payment(ref)
+	if !ok {
+		return nil, fmt.Errorf("refund of payment %s: %w", ref, ErrPaymentNotFound)
+	}
+	if slices.Contains(p.Refunds, refund) {
+		return nil, nil // the same refund reported again
+	}
+	if left := p.Amount.Sub(p.Refunded); left.LessThan(c.Amount) {
+		return nil, fmt.Errorf("refund %s of payment %s: %s left, refunding %s: %w", refund, ref, left, c.Amount, ErrOverRefund)
+	}
+	at := now
+	if !c.RefundedAt.IsZero() {
+		at = stamp(c.RefundedAt)
+	}
+	return []Event{PaymentRefunded{PaymentRef: ref, RefundRef: refund, Amount: c.Amount, RefundedAt: at}}, nil
 }

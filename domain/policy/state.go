@@ -54,9 +54,11 @@ func (i ScheduledInstallment) Paid() bool { return i.PaymentRef != "" }
 
 // Payment is money received towards the premium.
 type Payment struct {
-	Ref    string
-	Amount money.KZT
-	PaidAt time.Time
+	Ref      string
+	Amount   money.KZT
+	PaidAt   time.Time
+	Refunded money.KZT // paid back so far
+	Refunds  []string  // the refunds' references
 }
 
 // Document is a document of the policy on file.

@@ -71,7 +71,7 @@ func fold(batch []eventstore.RecordedEvent) (*folded, error) {
 func known(eventType string) bool {
 	switch eventType {
 	case policy.TypeIssued, policy.TypePaymentReceived, policy.TypeInstallmentPaid,
-		policy.TypeProlonged, policy.TypeCancelled, policy.TypeDocumentAttached:
+		policy.TypeProlonged, policy.TypeCancelled, policy.TypeDocumentAttached, policy.TypePaymentRefunded:
 		return true
 	}
 	return false
@@ -101,6 +101,8 @@ func (f *folded) add(id uuid.UUID, ev policy.Event) {
 		d := f.delta(id)
 		d.paid += e.Amount.Tiyn()
 		d.payments = append(d.payments, paymentJSON{Ref: e.PaymentRef, Amount: e.Amount.String(), PaidAt: stamp(e.PaidAt)})
+	case policy.PaymentRefunded:
+		f.delta(id).paid -= e.Amount.Tiyn()
 	case policy.InstallmentPaid:
 		d := f.delta(id)
 		if d.marks == nil {
