@@ -192,6 +192,51 @@ func (s *Service) RecordPayment(ctx context.Context, c Caller, req *RecordPaymen
 	return &RecordPaymentResponse{PolicyID: id.String(), Recorded: !res.Duplicate}, nil
 }
 
+// RefundPayment records money paid back out of a payment received.
+func (s *Service) RefundPayment(ctx context.Context, c Caller, req *RefundPaymentRequest) (*RefundPaymentResponse, error) {
+	contract := strings.TrimSpace(req.KIASContractID)
+	if contract == "" {
+		return nil, invalid("kiasContractId", "is required")
+	}
+	ref, refund := strings.TrimSpace(req.PaymentRef), strings.TrimSpace(req.RefundRef)
+	if ref == "" {
+		return nil, invalid("paymentRef", "is required")
+	}
+	if refund == "" {
+		return nil, invalid("refundRef", "is required")
+	}
+	amt, err := parseMoney("amount", req.Amount)
+	if err != nil {
+		return nil, err
+	}
+	if !amt.IsPositive() {
+		return nil, invalid("amount", "must be positive")
+	}
+	var at time.Time
+	if v := strings.TrimSpace(string(req.RefundedAt)); v != "" {
+		if at, err = time.Parse(time.RFC3339, v); err != nil {
+			return nil, invalid("refundedAt", "must be a date and time with an offset (RFC 3339)")
+		}
+	}
+	id := s.d.Policies.IDFor(contract)
+	p, err := s.d.Policies.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Exists() {
+		return nil, &Error{Code: CodeNotFound, Field: "kiasContractId", Message: "no policy with this contract"}
+	}
+	res, err := s.d.Policies.RefundPayment(ctx, naturalID("refund", contract, refund), id, policy.RefundPayment{
+		PaymentRef: ref, RefundRef: refund, Amount: amt, RefundedAt: at})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.settle(ctx, res); err != nil {
+		return nil, err
+	}
+	return &RefundPaymentResponse{PolicyID: id.String(), Recorded: res.Events > 0 && !res.Duplicate}, nil
+}
+
 // ReportClaim opens a claim of the policy's holder.
 func (s *Service) ReportClaim(ctx context.Context, c Caller, req *ReportClaimRequest) (*ReportClaimResponse, error) {
 	number := strings.TrimSpace(req.Number)

@@ -93,6 +93,7 @@ func Operations() []Operation {
 		op("MarkNotificationRead", ClientSession, true, "Marks a notification as read.", (*Service).MarkNotificationRead),
 		op("IssuePolicy", InsurerSystem, true, "Records a contract concluded in KIAS.", (*Service).IssuePolicy),
 		op("RecordPayment", InsurerSystem, true, "Records money received on a policy or one of its installments.", (*Service).RecordPayment),
+		op("RefundPayment", InsurerSystem, true, "Records money paid back out of a payment; the bonus points it earned are taken back.", (*Service).RefundPayment),
 		op("ReportClaim", InsurerSystem, true, "Opens a claim on a policy.", (*Service).ReportClaim),
 		op("ChangeClaimStatus", InsurerSystem, true, "Moves a claim to another stage.", (*Service).ChangeClaimStatus),
 		op("RequestClaimDocuments", InsurerSystem, true, "Asks the client for documents for a claim.", (*Service).RequestClaimDocuments),

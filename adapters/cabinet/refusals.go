@@ -45,6 +45,8 @@ var refusals = []struct {
 	{policy.ErrAmountMismatch, CodeInvalidArgument, "amount"},
 	{policy.ErrOverpayment, CodeInvalidArgument, "amount"},
 	{policy.ErrDuplicatePayment, CodeAlreadyExists, "paymentRef"},
+	{policy.ErrPaymentNotFound, CodeNotFound, "paymentRef"},
+	{policy.ErrOverRefund, CodeInvalidArgument, "amount"},
 	{policy.ErrInvalidPolicy, CodeInvalidArgument, ""},
 	{policy.ErrInvalidSchedule, CodeInvalidArgument, "installments"},
 	{policy.ErrInvalidPayment, CodeInvalidArgument, ""},

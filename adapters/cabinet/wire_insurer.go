@@ -59,6 +59,19 @@ type RecordPaymentResponse struct {
 	Recorded bool   `xml:"recorded" json:"recorded" doc:"false when the payment was recorded before"`
 }
 
+type RefundPaymentRequest struct {
+	KIASContractID string   `xml:"kiasContractId" json:"kiasContractId"`
+	PaymentRef     string   `xml:"paymentRef" json:"paymentRef" doc:"the payment the money came from"`
+	RefundRef      string   `xml:"refundRef" json:"refundRef" doc:"the refund's own reference; the same refund sent again records nothing"`
+	Amount         Money    `xml:"amount" json:"amount" doc:"at most what is left of the payment"`
+	RefundedAt     DateTime `xml:"refundedAt,omitempty" json:"refundedAt,omitempty" doc:"absent means now"`
+}
+
+type RefundPaymentResponse struct {
+	PolicyID string `xml:"policyId" json:"policyId"`
+	Recorded bool   `xml:"recorded" json:"recorded" doc:"false when the refund was recorded before"`
+}
+
 type ReportClaimRequest struct {
 	Number         string   `xml:"number" json:"number" doc:"the KIAS claim file number"`
 	KIASContractID string   `xml:"kiasContractId" json:"kiasContractId" doc:"the policy the claim is on"`

@@ -54,6 +54,7 @@ var routes = []route{
 	{op: "MarkNotificationRead", method: http.MethodPost, path: "/notifications/{notificationId}/read"},
 	{op: "IssuePolicy", method: http.MethodPost, path: "/insurer/policies"},
 	{op: "RecordPayment", method: http.MethodPost, path: "/insurer/payments"},
+	{op: "RefundPayment", method: http.MethodPost, path: "/insurer/refunds"},
 	{op: "ReportClaim", method: http.MethodPost, path: "/insurer/claims"},
 	{op: "ChangeClaimStatus", method: http.MethodPost, path: "/insurer/claims/{number}/status"},
 	{op: "RequestClaimDocuments", method: http.MethodPost, path: "/insurer/claims/{number}/document-requests"},

@@ -60,6 +60,7 @@ func samples(t *testing.T, o owned) map[string]call {
 			StartsOn: "2026-01-01", EndsOn: "2026-12-31", Holder: person, Premium: "120000.00", PaymentMethod: "card",
 			InsuredPersons: []cabinet.PersonInput{}, Drivers: []cabinet.PersonInput{}, Installments: []cabinet.InstallmentInput{}}},
 		"RecordPayment":         {method: http.MethodPost, path: "/insurer/payments", body: map[string]string{"kiasContractId": "KD-S", "paymentRef": "PAY-S", "amount": "1.00"}},
+		"RefundPayment":         {method: http.MethodPost, path: "/insurer/refunds", body: map[string]string{"kiasContractId": "KD-S", "paymentRef": "PAY-S", "refundRef": "REF-S", "amount": "1.00"}},
 		"ReportClaim":           {method: http.MethodPost, path: "/insurer/claims", body: map[string]string{"number": "VD-S", "kiasContractId": "KD-S", "kind": "theft"}},
 		"ChangeClaimStatus":     {method: http.MethodPost, path: "/insurer/claims/VD-S/status", body: map[string]string{"status": "appraisal"}},
 		"RequestClaimDocuments": {method: http.MethodPost, path: "/insurer/claims/VD-S/document-requests", body: map[string]any{"documents": []cabinet.DocumentRequest{{Kind: "photos", Title: "Фото"}}}},

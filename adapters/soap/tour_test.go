@@ -67,6 +67,10 @@ func TestEveryOperation(t *testing.T) {
 			{Number: 1, DueOn: "2026-01-01", Amount: "24000.00"}, {Number: 2, DueOn: "2026-07-01", Amount: "24000.00"}},
 	}, &issued)
 	ok(insurer, "RecordPayment", &cabinet.RecordPaymentRequest{KIASContractID: contract, PaymentRef: "PAY-" + contract, Amount: "24000.00", Installment: 1}, &cabinet.RecordPaymentResponse{})
+	var refund cabinet.RefundPaymentResponse
+	ok(insurer, "RefundPayment", &cabinet.RefundPaymentRequest{KIASContractID: contract, PaymentRef: "PAY-" + contract, RefundRef: "REF-" + contract,
+		Amount: "1000.00", RefundedAt: "2026-02-01T10:00:00+05:00"}, &refund)
+	assert.True(t, refund.Recorded)
 	claimNumber := "VD-" + contract[3:]
 	var reported cabinet.ReportClaimResponse
 	ok(insurer, "ReportClaim", &cabinet.ReportClaimRequest{Number: claimNumber, KIASContractID: contract, Kind: "road_accident", Description: "Парковка"}, &reported)
