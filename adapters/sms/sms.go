@@ -1,5 +1,7 @@
-// Package sms is kabinet's port to an SMS gateway. The Simulator records the
-// messages instead of sending them, for tests and the embedded default.
+// Package sms is kabinet's port to an SMS gateway. Client speaks an
+// SMSC-style HTTP send API (client.go); the Simulator records the messages
+// instead of sending them, for tests and the embedded default, and serves the
+// same API over HTTP (handler.go) so that Client is tested on the wire.
 package sms
 
 import (
@@ -10,6 +12,16 @@ import (
 
 	"github.com/kabinet/kabinet/domain/kz"
 )
+
+// Sender sends an SMS. Client and Simulator are senders.
+type Sender interface {
+	// Send sends text to phone and returns the gateway's message ID. A
+	// repeated idempotencyKey returns the first message's ID and sends
+	// nothing; an empty key sends every time.
+	Send(ctx context.Context, phone kz.Phone, text, idempotencyKey string) (string, error)
+}
+
+var _ Sender = (*Simulator)(nil)
 
 // Message is an SMS as sent.
 type Message struct {
@@ -22,43 +34,61 @@ type Message struct {
 
 // Simulator records messages. With Print set it also hands each one to Print,
 // which the demo uses to show a person the code they would have received.
-// It is safe for concurrent use.
+// Handler serves the same simulator over the gateway's HTTP API, for tests of
+// Client. It is safe for concurrent use.
 type Simulator struct {
 	Print func(Message)
 
+	// Login and Password, or APIKey, are the credentials Handler accepts;
+	// with none set it accepts any. Set them before serving.
+	Login    string
+	Password string
+	APIKey   string
+
 	mu    sync.Mutex
 	sent  []Message
-	byKey map[string]string
+	byKey map[string]int // idempotency key → index in sent
 }
 
 // NewSimulator returns a simulator that has sent nothing.
-func NewSimulator() *Simulator { return &Simulator{byKey: map[string]string{}} }
+func NewSimulator() *Simulator { return &Simulator{byKey: map[string]int{}} }
 
 // Send records the message and returns its ID. A repeated idempotency key
 // returns the first message's ID and sends nothing.
 func (s *Simulator) Send(ctx context.Context, phone kz.Phone, text, idempotencyKey string) (string, error) {
+	m, _, err := s.send(ctx, phone, text, idempotencyKey)
+	return m.ID, err
+}
+
+// send is Send that also returns the message's number, from 1.
+func (s *Simulator) send(ctx context.Context, phone kz.Phone, text, idempotencyKey string) (Message, int, error) {
 	if err := ctx.Err(); err != nil {
-		return "", err
+		return Message{}, 0, err
 	}
 	if phone.IsZero() {
-		return "", fmt.Errorf("send sms: no phone")
+		return Message{}, 0, fmt.Errorf("send sms: no phone")
 	}
 	s.mu.Lock()
-	if id, ok := s.byKey[idempotencyKey]; ok && idempotencyKey != "" {
+	if i, ok := s.byKey[idempotencyKey]; ok && idempotencyKey != "" {
+		m := s.sent[i]
 		s.mu.Unlock()
-		return id, nil
+		return m, i + 1, nil
 	}
-	m := Message{ID: fmt.Sprintf("SMS-%d", len(s.sent)+1), Phone: phone, Text: text, IdempotencyKey: idempotencyKey, SentAt: time.Now()}
+	n := len(s.sent) + 1
+	m := Message{ID: fmt.Sprintf("SMS-%d", n), Phone: phone, Text: text, IdempotencyKey: idempotencyKey, SentAt: time.Now()}
 	s.sent = append(s.sent, m)
 	if idempotencyKey != "" {
-		s.byKey[idempotencyKey] = m.ID
+		if s.byKey == nil {
+			s.byKey = map[string]int{}
+		}
+		s.byKey[idempotencyKey] = n - 1
 	}
 	print := s.Print
 	s.mu.Unlock()
 	if print != nil {
 		print(m)
 	}
-	return m.ID, nil
+	return m, n, nil
 }
 
 // Sent returns every message sent so far, oldest first.
