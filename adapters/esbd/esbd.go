@@ -1,7 +1,3 @@
-// Package esbd is kabinet's port to ESBD, the national insurance database:
-// the second place a client is looked for at registration, after KIAS, and
-// the source of a driver's bonus-malus class. The Simulator stands in for
-// ESBD in tests and in the embedded default.
 package esbd
 
 import (
@@ -36,6 +32,8 @@ type Person struct {
 type Simulator struct {
 	mu     sync.Mutex
 	people map[kz.IIN]Person
+	login  string // what Handler requires as basic auth; "" requires nothing
+	secret string
 }
 
 // NewSimulator returns an empty simulator.

@@ -1,11 +1,3 @@
-// Package kias is kabinet's port to KIAS, the insurer's core system: the
-// counterparty card of a client (who they are, their personal data and scans
-// of their documents), the policies KIAS knows for an IIN, and the print form
-// of a contract.
-//
-// KIAS is the system of record for personal data: kabinet reads it on every
-// visit to "my data" and saves changes back, keeping no copy. The Simulator
-// stands in for KIAS in tests and in the embedded default.
 package kias
 
 import (

@@ -20,6 +20,8 @@ type Simulator struct {
 	printForms map[string][]byte // by contract ID
 	nextScan   int
 	now        func() time.Time
+	changes    []Change // the feed, oldest first; a change's cursor is its index + 1
+	apiKey     string   // what Handler requires in X-API-Key; "" requires nothing
 }
 
 type record struct {

@@ -1,7 +1,3 @@
-// Package payments is kabinet's port to the payment provider: a link the
-// client follows to pay an installment. The provider reports the result back
-// as a RecordPayment command. The Simulator makes links for tests and the
-// embedded default.
 package payments
 
 import (
@@ -38,6 +34,13 @@ type Simulator struct {
 
 	mu    sync.Mutex
 	links map[string]Link
+
+	apiKey         string                 // what Handler requires as a bearer token; "" requires nothing
+	requests       map[string]LinkRequest // by link URL, for Pay
+	paid           map[string]string      // payment reference by link URL
+	payments       int
+	callbackURL    string
+	callbackSecret []byte
 }
 
 // NewSimulator returns a simulator with links under baseURL valid for a day.
@@ -66,5 +69,9 @@ func (s *Simulator) PaymentLink(ctx context.Context, req LinkRequest) (Link, err
 	if req.IdempotencyKey != "" {
 		s.links[req.IdempotencyKey] = l
 	}
+	if s.requests == nil {
+		s.requests = map[string]LinkRequest{}
+	}
+	s.requests[l.URL] = req
 	return l, nil
 }
