@@ -76,7 +76,10 @@ func Assemble(a Assembly) (Deps, error) {
 	}, nil
 }
 
-// subkey derives a key for one purpose from the server secret.
+// Subkey derives a key for one purpose from the server secret, so that
+// every use has its own key and none reveals another.
+func Subkey(secret []byte, purpose string) []byte { return subkey(secret, purpose) }
+
 func subkey(secret []byte, purpose string) []byte {
 	m := hmac.New(sha256.New, secret)
 	m.Write([]byte(purpose))

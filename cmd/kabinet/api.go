@@ -1,60 +1,113 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
-	"github.com/kabinet/kabinet/adapters/esbd"
 	"github.com/kabinet/kabinet/adapters/httpapi"
 	"github.com/kabinet/kabinet/adapters/kias"
 	"github.com/kabinet/kabinet/adapters/payments"
 	"github.com/kabinet/kabinet/adapters/pdf"
-	"github.com/kabinet/kabinet/adapters/sms"
+	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/adapters/soap"
 	"github.com/kabinet/kabinet/eventstore"
 )
 
-// partners are the partner systems serve talks to. Until their HTTP clients
-// are configured, the simulators stand in for them.
-func simulatedPartners() cabinet.Partners {
-	return cabinet.Partners{
-		KIAS: kias.NewSimulator(), ESBD: esbd.NewSimulator(), SMS: sms.NewSimulator(),
-		Payments: payments.NewSimulator("https://pay.example.kz"),
-	}
+// app is everything serve runs beside the read models: the API on both
+// protocols, the payment callback, the reactions with their scheduler and
+// the KIAS feed.
+type app struct {
+	partners partners
+	service  *cabinet.Service
+	set      *reactions.Set
+	feed     *kias.FeedPoller
+	secret   []byte
+	logger   *slog.Logger
+	loops    []func(context.Context) error
 }
 
-// mountAPI wires the cabinet's operations and serves them on mux over SOAP
-// (/soap, its WSDL at /soap?wsdl) and JSON (/api/v1/, its OpenAPI document at
-// /api/v1/openapi.json).
-func mountAPI(mux *http.ServeMux, cfg config, pool *pgxpool.Pool, store eventstore.Store, waiter cabinet.Waiter,
-	partners cabinet.Partners, logger *slog.Logger) error {
+// newApp wires the application on a store and mounts its handlers on mux.
+func newApp(cfg config, pool *pgxpool.Pool, store eventstore.Store, waiter cabinet.Waiter, mux *http.ServeMux, logger *slog.Logger) (*app, error) {
 	secret, err := serverSecret(cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	deps, err := cabinet.Assemble(cabinet.Assembly{
-		Pool: pool, Store: store, Projections: waiter, Partners: partners, Secret: secret,
-	})
+	parts, err := newPartners(cfg.Partners, logger)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("partners: %w", err)
+	}
+	deps, err := cabinet.Assemble(cabinet.Assembly{Pool: pool, Store: store, Projections: waiter, Partners: parts.api, Secret: secret})
+	if err != nil {
+		return nil, err
 	}
 	deps.RenderPolicy = pdf.Policy
-	svc, err := cabinet.New(deps, cabinet.Config{Logger: logger})
-	if err != nil {
-		return err
+	a := &app{partners: parts, secret: secret, logger: logger}
+	if a.service, err = cabinet.New(deps, cabinet.Config{Logger: logger}); err != nil {
+		return nil, err
 	}
-	soapHandler, err := soap.NewHandler(svc, soap.Config{Logger: logger})
+	soapHandler, err := soap.NewHandler(a.service, soap.Config{Logger: logger})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	jsonHandler, err := httpapi.NewHandler(svc, httpapi.Config{Logger: logger})
+	jsonHandler, err := httpapi.NewHandler(a.service, httpapi.Config{Logger: logger})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	mux.Handle("/soap", soapHandler)
 	mux.Handle("/api/v1/", jsonHandler)
-	return nil
+
+	callbackSecret := []byte(cfg.Partners.PaymentsCallbackSecret)
+	if len(callbackSecret) == 0 {
+		callbackSecret = cabinet.Subkey(secret, "kabinet payment callback v1")
+	}
+	callback, err := payments.NewCallback(deps.Policies, payments.CallbackConfig{Secret: callbackSecret, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("POST "+payments.CallbackPath, callback)
+
+	a.set, err = reactions.New(reactions.Deps{
+		Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims, Bonuses: deps.Bonuses,
+		Notices: deps.Notices, Codes: deps.Codes, Pool: pool,
+		SMS: parts.api.SMS, Mailer: parts.mailer, KIAS: parts.api.KIAS, RenderPolicy: pdf.Policy,
+	}, reactions.Config{CodeKey: cabinet.Subkey(secret, "kabinet reaction codes v1"), Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	a.feed, err = kias.NewFeedPoller(pool, parts.feed, kias.FeedCommands{Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims},
+		kias.FeedConfig{Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	a.loops = append(a.loops, a.set.Scheduler().Run, a.feed.Run)
+	return a, nil
+}
+
+// listening tells the simulated payment provider where to report payments.
+func (a *app) listening(base string) {
+	if a.partners.payments != nil {
+		secret := cabinet.Subkey(a.secret, "kabinet payment callback v1")
+		a.partners.payments.SetCallback(base+payments.CallbackPath, secret)
+	}
+}
+
+// run runs the background loops until ctx ends and returns once all have
+// stopped; a loop that fails is logged and the others go on.
+func (a *app) run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, loop := range a.loops {
+		wg.Go(func() {
+			if err := loop(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				a.logger.Error("background loop stopped", "error", err)
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -64,7 +65,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	if err := mountAPI(mux, cfg, pool, store, runner, simulatedPartners(), logger); err != nil {
+	application, err := newApp(cfg, pool, store, runner, mux, logger)
+	if err != nil {
 		return err
 	}
 
@@ -80,6 +82,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "  SOAP: http://%[1]s/soap (WSDL: http://%[1]s/soap?wsdl)  JSON: http://%[1]s/api/v1/ (OpenAPI: http://%[1]s/api/v1/openapi.json)\n", ln.Addr())
 	fmt.Fprintln(stdout, "  callers need an API key: kabinet apikey create NAME --role website|insurer")
 
+	if len(application.partners.simulated) > 0 {
+		fmt.Fprintf(stdout, "  simulated partners: %s\n", strings.Join(application.partners.simulated, ", "))
+	}
+	application.listening("http://" + ln.Addr().String())
+	appCtx, stopApp := context.WithCancel(context.Background())
+	defer stopApp()
+	appDone := make(chan struct{})
+	go func() { defer close(appDone); application.run(appCtx) }()
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -93,6 +104,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	// Requests are finished; now the background loops: reactions finish or
+	// leave their event to be delivered again, the scheduler releases its
+	// leases by expiry.
+	stopApp()
+	<-appDone
 	<-runnerDone // the runner stops between batches: nothing half-applied
 	return nil
 }
