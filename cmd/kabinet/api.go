@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/kabinet/kabinet/adapters/bus"
 	"github.com/kabinet/kabinet/adapters/cabinet"
 	"github.com/kabinet/kabinet/adapters/httpapi"
 	"github.com/kabinet/kabinet/adapters/kias"
@@ -73,12 +74,7 @@ func newApp(cfg config, pool *pgxpool.Pool, store eventstore.Store, waiter cabin
 	}
 	mux.Handle("POST "+payments.CallbackPath, callback)
 
-	a.set, err = reactions.New(reactions.Deps{
-		Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims, Bonuses: deps.Bonuses,
-		Notices: deps.Notices, Codes: deps.Codes, Pool: pool,
-		SMS: parts.api.SMS, Mailer: parts.mailer, KIAS: parts.api.KIAS, RenderPolicy: pdf.Policy,
-	}, reactions.Config{CodeKey: cabinet.Subkey(secret, "kabinet reaction codes v1"), Logger: logger})
-	if err != nil {
+	if a.set, err = reactionSet(deps, parts, pool, secret, logger); err != nil {
 		return nil, err
 	}
 	a.feed, err = kias.NewFeedPoller(pool, parts.feed, kias.FeedCommands{Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims},
@@ -86,8 +82,22 @@ func newApp(cfg config, pool *pgxpool.Pool, store eventstore.Store, waiter cabin
 	if err != nil {
 		return nil, err
 	}
-	a.loops = append(a.loops, a.set.Scheduler().Run, a.feed.Run)
+	b, err := bus.New(pool, store, a.set.All(), bus.Config{Logger: logger, NATSURL: cfg.NATSURL})
+	if err != nil {
+		return nil, err
+	}
+	a.loops = append(a.loops, b.Run, a.set.Scheduler().Run, a.feed.Run)
 	return a, nil
+}
+
+// reactionSet wires the reactions; serve runs them on the bus, and
+// `kabinet reactions retry` runs the same ones on a failed event.
+func reactionSet(deps cabinet.Deps, parts partners, pool *pgxpool.Pool, secret []byte, logger *slog.Logger) (*reactions.Set, error) {
+	return reactions.New(reactions.Deps{
+		Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims, Bonuses: deps.Bonuses,
+		Notices: deps.Notices, Codes: deps.Codes, Pool: pool,
+		SMS: parts.api.SMS, Mailer: parts.mailer, KIAS: parts.api.KIAS, RenderPolicy: pdf.Policy,
+	}, reactions.Config{CodeKey: cabinet.Subkey(secret, "kabinet reaction codes v1"), Logger: logger})
 }
 
 // listening tells the simulated payment provider where to report payments.

@@ -19,6 +19,9 @@ type config struct {
 	// empty it is read from SecretFile, created on first start.
 	Secret     string `env:"KABINET_SECRET"`
 	SecretFile string `env:"KABINET_SECRET_FILE" envDefault:"kabinet-data/secret.key"`
+	// NATSURL selects NATS JetStream for the event bus; empty keeps it in
+	// process, which serves one instance.
+	NATSURL string `env:"KABINET_NATS_URL"`
 	// Partners are the URLs and credentials of KIAS, ESBD, the SMS gateway,
 	// SMTP and the payment provider; each one left unset is simulated.
 	Partners partnerConfig

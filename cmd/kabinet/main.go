@@ -47,6 +47,8 @@ Usage:
   kabinet frontier   show the oldest open transaction that holds readers back
   kabinet apikey create NAME --role website|insurer   print a new API key
   kabinet apikey revoke NAME                         stop a caller's key
+  kabinet reactions failed            events a reaction gave up on (the poison queue)
+  kabinet reactions retry ID|--all    run the reaction on them again
   kabinet version    print the version
 
 Configuration comes from the environment; see README.md.
@@ -75,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return frontierCmd(ctx, rest, stdout, stderr)
 	case "apikey":
 		return apikeyCmd(ctx, rest, stdout, stderr)
+	case "reactions":
+		return reactionsCmd(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "kabinet", version)
 		return nil
