@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -28,8 +31,20 @@ import (
 // events from the API through the relay and the bus to the reactions and
 // back to the API: a payment earns bonus points, a claim's status change and
 // its missing documents reach the client's inbox, each once.
-func TestReactionsThroughTheBus(t *testing.T) {
-	pool, _ := pgtest.New(t, pgtest.Options{MaxConns: 40})
+// testApp is the application wired as serve wires it, on a fresh database,
+// with its handlers on a test server and its loops running.
+type testApp struct {
+	*app
+	url        string
+	pool       *pgxpool.Pool
+	dbURL      string
+	websiteKey string
+	insurerKey string
+}
+
+func startApp(t *testing.T) *testApp {
+	t.Helper()
+	pool, dbURL := pgtest.New(t, pgtest.Options{MaxConns: 40})
 	t.Setenv("KABINET_SECRET_FILE", filepath.Join(t.TempDir(), "secret.key"))
 	cfg, err := loadConfig()
 	require.NoError(t, err)
@@ -42,66 +57,93 @@ func TestReactionsThroughTheBus(t *testing.T) {
 	a, err := newApp(cfg, pool, store, runner, mux, logger)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = runner.Run(ctx) }()
-	go func() { a.run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	done := make(chan struct{}, 2)
+	go func() { _ = runner.Run(ctx); done <- struct{}{} }()
+	go func() { a.run(ctx); done <- struct{}{} }()
+	t.Cleanup(func() { cancel(); <-done; <-done })
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	a.listening(srv.URL)
-
-	websiteKey, err := cabinet.CreateAPIKey(ctx, pool, "website", cabinet.RoleWebsite)
+	ta := &testApp{app: a, url: srv.URL, pool: pool, dbURL: dbURL}
+	ta.websiteKey, err = cabinet.CreateAPIKey(ctx, pool, "website", cabinet.RoleWebsite)
 	require.NoError(t, err)
-	insurerKey, err := cabinet.CreateAPIKey(ctx, pool, "kias", cabinet.RoleInsurer)
+	ta.insurerKey, err = cabinet.CreateAPIKey(ctx, pool, "kias", cabinet.RoleInsurer)
 	require.NoError(t, err)
+	return ta
+}
 
-	call := func(method, path, key, token string, body any, out any) int {
-		t.Helper()
-		var rd io.Reader
-		if body != nil {
-			b, err := json.Marshal(body)
-			require.NoError(t, err)
-			rd = bytes.NewReader(b)
-		}
-		req, err := http.NewRequest(method, srv.URL+"/api/v1"+path, rd)
+// call makes a JSON API call and requires 200.
+func (ta *testApp) call(t *testing.T, method, path, key, token string, body any, out any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
 		require.NoError(t, err)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-API-Key", key)
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		raw, _ := io.ReadAll(resp.Body)
-		if out != nil && resp.StatusCode == http.StatusOK {
-			require.NoError(t, json.Unmarshal(raw, out), string(raw))
-		}
-		require.Equal(t, http.StatusOK, resp.StatusCode, "%s %s: %s", method, path, raw)
-		return resp.StatusCode
+		rd = bytes.NewReader(b)
 	}
+	req, err := http.NewRequest(method, ta.url+"/api/v1"+path, rd)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-API-Key", key)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s %s: %s", method, path, raw)
+	if out != nil {
+		require.NoError(t, json.Unmarshal(raw, out), string(raw))
+	}
+}
 
-	// A client known to KIAS registers through the API.
-	iin, phone := kz.MustParseIIN("900115300003"), kz.MustParsePhone("+77011234567")
-	a.partners.kiasSim.AddPerson(kias.Person{IIN: iin, FirstName: "Айгерим", LastName: "Сарсенова", Phone: phone})
+// register makes a client known to KIAS register through the API and
+// returns their session token.
+func (ta *testApp) register(t *testing.T, iin kz.IIN, phone kz.Phone) string {
+	t.Helper()
+	ta.partners.kiasSim.AddPerson(kias.Person{IIN: iin, FirstName: "Айгерим", LastName: "Сарсенова", Phone: phone})
 	var start cabinet.StartRegistrationResponse
-	call("POST", "/registrations", websiteKey, "", map[string]string{"iin": iin.String()}, &start)
-	call("POST", "/registrations/"+start.RegistrationID+"/code", websiteKey, "", map[string]string{}, nil)
-	msg, ok := a.partners.smsSim.Last(phone)
+	ta.call(t, "POST", "/registrations", ta.websiteKey, "", map[string]string{"iin": iin.String()}, &start)
+	ta.call(t, "POST", "/registrations/"+start.RegistrationID+"/code", ta.websiteKey, "", map[string]string{}, nil)
+	msg, ok := ta.partners.smsSim.Last(phone)
 	require.True(t, ok)
 	code := regexp.MustCompile(`\d{6}`).FindString(msg.Text)
 	var confirmed cabinet.ConfirmRegistrationResponse
-	call("POST", "/registrations/"+start.RegistrationID+"/confirm", websiteKey, "", map[string]string{"code": code}, &confirmed)
-	token := confirmed.Session.Token
+	ta.call(t, "POST", "/registrations/"+start.RegistrationID+"/confirm", ta.websiteKey, "", map[string]string{"code": code}, &confirmed)
+	return confirmed.Session.Token
+}
 
-	// The insurer's systems issue and pay a policy and move a claim.
-	call("POST", "/insurer/policies", insurerKey, "", cabinet.IssuePolicyRequest{
-		KIASContractID: "KD-BUS-1", Number: "PROP-BUS-1", Product: "property", Insurer: "АО «Страховая компания»",
+// issuePaid issues a property policy of the IIN through the insurer's API
+// and pays it in full.
+func (ta *testApp) issuePaid(t *testing.T, iin kz.IIN, contract, premium string) {
+	t.Helper()
+	ta.call(t, "POST", "/insurer/policies", ta.insurerKey, "", cabinet.IssuePolicyRequest{
+		KIASContractID: contract, Number: "PROP-" + contract, Product: "property", Insurer: "АО «Страховая компания»",
 		StartsOn: "2026-01-01", EndsOn: "2026-12-31", Holder: cabinet.PersonInput{Name: "Сарсенова Айгерим", IIN: iin.String()},
-		Premium: "120000.00", PaymentMethod: "card", InsuredPersons: []cabinet.PersonInput{}, Drivers: []cabinet.PersonInput{},
+		Premium: cabinet.Money(premium), PaymentMethod: "card", InsuredPersons: []cabinet.PersonInput{}, Drivers: []cabinet.PersonInput{},
 		Installments: []cabinet.InstallmentInput{},
 	}, nil)
-	call("POST", "/insurer/payments", insurerKey, "", map[string]string{"kiasContractId": "KD-BUS-1", "paymentRef": "PAY-BUS-1", "amount": "120000.00"}, nil)
+	ta.call(t, "POST", "/insurer/payments", ta.insurerKey, "", map[string]string{"kiasContractId": contract, "paymentRef": "PAY-" + contract, "amount": premium}, nil)
+}
+
+// TestReactionsThroughTheBus wires the application as serve does and follows
+// events from the API through the relay and the bus to the reactions and
+// back to the API: a payment earns bonus points, a claim's status change and
+// its missing documents reach the client's inbox, each once.
+func TestReactionsThroughTheBus(t *testing.T) {
+	ta := startApp(t)
+	ctx := context.Background()
+	// A client known to KIAS registers through the API.
+	iin, phone := kz.MustParseIIN("900115300003"), kz.MustParsePhone("+77011234567")
+	token := ta.register(t, iin, phone)
+	websiteKey, insurerKey := ta.websiteKey, ta.insurerKey
+	call := func(method, path, key, token string, body any, out any) {
+		ta.call(t, method, path, key, token, body, out)
+	}
+
+	// The insurer's systems issue and pay a policy and move a claim.
+	ta.issuePaid(t, iin, "KD-BUS-1", "120000.00")
 	call("POST", "/insurer/claims", insurerKey, "", map[string]string{"number": "VD-BUS-1", "kiasContractId": "KD-BUS-1", "kind": "theft"}, nil)
 	call("POST", "/insurer/claims/VD-BUS-1/document-requests", insurerKey, "", map[string]any{
 		"documents": []cabinet.DocumentRequest{{Kind: "police_report", Title: "Справка из полиции"}}}, nil)
@@ -125,7 +167,75 @@ func TestReactionsThroughTheBus(t *testing.T) {
 	assert.Equal(t, 1, kinds["claim_status"], "one notice of the status change")
 	assert.Equal(t, 1, kinds["missing_documents"], "one notice of the missing documents")
 
-	failures, err := bus.Failed(ctx, pool)
+	failures, err := bus.Failed(ctx, ta.pool)
 	require.NoError(t, err)
 	assert.Empty(t, failures, "no reaction gave up")
+}
+
+// TestAFailingGatewayIsPoisonedWithoutBlocking points kabinet at an SMS
+// gateway that answers 500: the claim notice's reaction is retried, then set
+// aside in the poison queue with the reason, while bonus accrual on later
+// events goes on; once the gateway works, `reactions retry` delivers it.
+func TestAFailingGatewayIsPoisonedWithoutBlocking(t *testing.T) {
+	var failing atomic.Bool
+	failing.Store(true)
+	var sent atomic.Int32
+	gateway := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if failing.Load() {
+			http.Error(w, "gateway down", http.StatusInternalServerError)
+			return
+		}
+		sent.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":%d,"cnt":1}`, sent.Load())
+	}))
+	t.Cleanup(gateway.Close)
+	t.Setenv("KABINET_SMS_URL", gateway.URL)
+	t.Setenv("KABINET_SMS_API_KEY", "test-key")
+	ta := startApp(t)
+	ctx := context.Background()
+
+	// Registration is not possible by SMS with the gateway down: put the
+	// client in through the commands instead, as the KIAS feed would.
+	iin, phone := kz.MustParseIIN("851231400001"), kz.MustParsePhone("+77017654321")
+	ta.partners.kiasSim.AddPerson(kias.Person{IIN: iin, FirstName: "Ерлан", LastName: "Ахметов", Phone: phone})
+	ta.issuePaid(t, iin, "KD-POISON-1", "50000.00")
+	ta.call(t, "POST", "/insurer/claims", ta.insurerKey, "", map[string]string{"number": "VD-POISON-1", "kiasContractId": "KD-POISON-1", "kind": "theft"}, nil)
+	ta.call(t, "POST", "/insurer/claims/VD-POISON-1/status", ta.insurerKey, "", map[string]string{"status": "documents_requested"}, nil)
+	ta.issuePaid(t, iin, "KD-POISON-2", "70000.00")
+
+	var failures []bus.Failure
+	require.Eventually(t, func() bool {
+		var err error
+		failures, err = bus.Failed(ctx, ta.pool)
+		require.NoError(t, err)
+		for _, f := range failures {
+			if f.EventType == "claim.status_changed" {
+				return true
+			}
+		}
+		return false
+	}, 60*time.Second, 100*time.Millisecond, "the claim notice was poisoned")
+	for _, f := range failures {
+		assert.NotContains(t, f.Reason, phone.String(), "no phone in the reason")
+		if f.EventType == "claim.status_changed" {
+			assert.Contains(t, f.Reason, "sms", "the reason names the gateway")
+			assert.Greater(t, f.Attempts, 1, "retried before it was set aside")
+		}
+	}
+	// Later events were not held back: both payments earned points.
+	require.Eventually(t, func() bool {
+		var points int64
+		err := ta.pool.QueryRow(ctx, `SELECT coalesce(sum(balance), 0) FROM bonus_accounts`).Scan(&points)
+		return err == nil && points == 1200
+	}, 30*time.Second, 100*time.Millisecond, "bonus accrued on both payments")
+
+	failing.Store(false)
+	t.Setenv("KABINET_DATABASE_URL", ta.dbURL)
+	out, err := kabinet(t, "reactions", "retry", "--all")
+	require.NoError(t, err, out)
+	left, err := bus.Failed(ctx, ta.pool)
+	require.NoError(t, err)
+	assert.Empty(t, left)
+	assert.Positive(t, sent.Load(), "the notice went out once the gateway worked")
 }
