@@ -241,15 +241,26 @@ func (c *Client) Changes(ctx context.Context, after string, limit int) (FeedPage
 	}
 	out := FeedPage{Next: page.Next, Changes: make([]Change, 0, len(page.Changes))}
 	for i, raw := range page.Changes {
-		var ch Change
-		if err := json.Unmarshal(raw, &ch); err != nil {
-			var head changeHead
-			if herr := json.Unmarshal(raw, &head); herr != nil || head.Cursor == "" {
-				return FeedPage{}, fmt.Errorf("kias feed: change %d of the page has no readable cursor", i)
-			}
-			ch = Change{ID: head.ID, Cursor: head.Cursor, Kind: head.Kind, unreadable: fmt.Errorf("decode change: %w", err)}
+		ch, ok := decodeChange(raw)
+		if !ok || (ch.unreadable != nil && ch.Cursor == "") {
+			return FeedPage{}, fmt.Errorf("kias feed: change %d of the page has no readable cursor", i)
 		}
 		out.Changes = append(out.Changes, ch)
 	}
 	return out, nil
+}
+
+// decodeChange decodes one change on its own. A change that cannot be
+// decoded comes back with its ID, cursor and kind only, marked so that
+// FeedPoller rejects it; ok is false when not even those are readable.
+func decodeChange(raw json.RawMessage) (ch Change, ok bool) {
+	err := json.Unmarshal(raw, &ch)
+	if err == nil {
+		return ch, true
+	}
+	var head changeHead
+	if json.Unmarshal(raw, &head) != nil {
+		return Change{}, false
+	}
+	return Change{ID: head.ID, Cursor: head.Cursor, Kind: head.Kind, unreadable: fmt.Errorf("decode change: %w", err)}, true
 }

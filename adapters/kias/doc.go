@@ -28,6 +28,7 @@
 //	POST /clients/{iin}/scans           201 Scan without content; body {"kind", "file_name", "content_type", "content"}
 //	GET  /clients/{iin}/scans           200 {"scans": [Scan without content]}
 //	GET  /clients/{iin}/scans/{id}      200 Scan with content, 404 when the client has no such scan
+//	GET  /clients/{iin}/history         200 {"changes": [Change]} (empty for an unknown IIN)
 //	GET  /contracts/{id}/print-form     200 {"content_type", "content"}, 404 when KIAS has none
 //	GET  /feed?after=CURSOR&limit=N     200 {"changes": [Change], "next": CURSOR}
 //
@@ -60,4 +61,17 @@
 //
 // FeedPoller turns each change into kabinet's command (see its
 // documentation for what makes it resumable and idempotent).
+//
+// # A client's history
+//
+// What KIAS recorded before the cabinet existed, or before the feed was
+// first read, reaches kabinet when the client registers. GET
+// /clients/{iin}/history returns the client's history as changes of the
+// feed's shape, oldest first: every policy_issued whose holder has the IIN,
+// the payment_received, installment_paid and policy_cancelled of those
+// contracts, and the claim_reported on them with their claim_status_changed
+// and claim_documents_requested. Each change carries the id and cursor it
+// has in the feed. FeedPoller.Import applies the history with the feed's
+// commands, whose IDs come from the change's id, so a change read both in
+// the history and in the feed is written once, whichever comes first.
 package kias

@@ -47,13 +47,20 @@ func commandID(c Change) uuid.UUID {
 	return uuid.NewSHA1(changeNamespace, []byte(key))
 }
 
-// apply runs the command a change stands for. A nil error means the change
-// is in the log, now or before.
+// feedMetadata is the metadata of the events a change read in the feed
+// writes.
+func feedMetadata(ctx context.Context, c Change) context.Context {
+	return commands.WithMetadata(ctx, eventstore.Metadata{CorrelationID: "kias-feed:" + c.ID, Actor: "kias:feed"})
+}
+
+// apply runs the command a change stands for, with the metadata in ctx; the
+// feed and a client's history share it, so that one change is one command
+// whichever way it came. A nil error means the change is in the log, now or
+// before.
 func (p *FeedPoller) apply(ctx context.Context, c Change) error {
 	if c.unreadable != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidChange, c.unreadable)
 	}
-	ctx = commands.WithMetadata(ctx, eventstore.Metadata{CorrelationID: "kias-feed:" + c.ID, Actor: "kias:feed"})
 	id := commandID(c)
 	switch c.Kind {
 	case ChangePolicyIssued:

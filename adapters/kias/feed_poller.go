@@ -8,14 +8,19 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kabinet/kabinet/domain/kz"
 )
 
 // FeedSource is where FeedPoller reads KIAS's changes: Client, or the
-// Simulator itself in the embedded default. Changes honours ctx and returns
-// the changes after the cursor oldest first.
+// Simulator itself in the embedded default. Both methods honour ctx and
+// return changes oldest first: Changes those of the feed after the cursor,
+// History those of one client (see Client.History).
 type FeedSource interface {
 	Changes(ctx context.Context, after string, limit int) (FeedPage, error)
+	History(ctx context.Context, iin kz.IIN) ([]Change, error)
 }
 
 // FeedConfig tunes a FeedPoller; the zero value is usable.
@@ -28,7 +33,8 @@ type FeedConfig struct {
 	Interval time.Duration
 	// BatchSize is how many changes one poll reads; 0 means 100.
 	BatchSize int
-	// ReadTimeout bounds one read of the feed; 0 means 30 s.
+	// ReadTimeout bounds one read of the feed or of a client's history; 0
+	// means 30 s.
 	ReadTimeout time.Duration
 	// Now is kabinet's clock, against which claims KIAS dates a moment
 	// ahead are brought back; nil means time.Now.
@@ -89,6 +95,10 @@ func (c FeedConfig) Validate() error {
 // instances sharing a database take turns; a poll that finds the lock taken
 // does nothing. The lock is not a transaction: commands commit one by one and
 // no transaction stays open across the batch.
+//
+// Import applies one client's history with the same commands; it takes no
+// lock and leaves the cursor alone, as the command IDs alone keep it and a
+// poll running at the same time from writing anything twice.
 type FeedPoller struct {
 	pool   *pgxpool.Pool
 	source FeedSource
@@ -188,7 +198,7 @@ func (p *FeedPoller) poll(ctx context.Context, conn *pgxpool.Conn) (int, error) 
 		if c.Cursor == "" {
 			return i, fmt.Errorf("kias feed %s: change %q has no cursor", p.cfg.Name, c.ID)
 		}
-		err := p.apply(ctx, c)
+		err := p.apply(feedMetadata(ctx, c), c)
 		switch {
 		case err == nil:
 			err = p.advance(ctx, c.Cursor)
@@ -239,14 +249,8 @@ func (p *FeedPoller) advance(ctx context.Context, cursor string) error {
 
 // reject records a refused change and moves the cursor past it, together.
 func (p *FeedPoller) reject(ctx context.Context, c Change, reason error) error {
-	msg := reason.Error()
-	if len(msg) > 1000 {
-		msg = msg[:1000]
-	}
 	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO kias_feed_rejects (name, change_id, cursor, kind, reason)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name, change_id) DO NOTHING`,
-			p.cfg.Name, rejectKey(c), c.Cursor, string(c.Kind), msg); err != nil {
+		if err := p.recordReject(ctx, tx, c, reason); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, saveCursor, p.cfg.Name, c.Cursor)
@@ -256,6 +260,23 @@ func (p *FeedPoller) reject(ctx context.Context, c Change, reason error) error {
 		return fmt.Errorf("kias feed %s: record the rejected change %s: %w", p.cfg.Name, c.ID, err)
 	}
 	return nil
+}
+
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// recordReject notes a refused change in kias_feed_rejects once: the same
+// change refused again, by the feed or by an import, keeps its first row.
+func (p *FeedPoller) recordReject(ctx context.Context, db execer, c Change, reason error) error {
+	msg := reason.Error()
+	if len(msg) > 1000 {
+		msg = msg[:1000]
+	}
+	_, err := db.Exec(ctx, `INSERT INTO kias_feed_rejects (name, change_id, cursor, kind, reason)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name, change_id) DO NOTHING`,
+		p.cfg.Name, rejectKey(c), c.Cursor, string(c.Kind), msg)
+	return err
 }
 
 func rejectKey(c Change) string {

@@ -33,6 +33,7 @@ func (s *Simulator) Handler() http.Handler {
 	mux.HandleFunc("POST /clients/{iin}/scans", s.withIIN(s.serveSaveScan))
 	mux.HandleFunc("GET /clients/{iin}/scans", s.withIIN(s.serveScans))
 	mux.HandleFunc("GET /clients/{iin}/scans/{id}", s.withIIN(s.serveScan))
+	mux.HandleFunc("GET /clients/{iin}/history", s.withIIN(s.serveHistory))
 	mux.HandleFunc("GET /contracts/{id}/print-form", s.servePrintForm)
 	mux.HandleFunc("GET /feed", s.serveFeed)
 	return s.authorize(partnerhttp.ReplayWrites(mux))
@@ -192,6 +193,24 @@ func (s *Simulator) serveFeed(w http.ResponseWriter, r *http.Request) {
 	}
 	out := feedJSON{Next: page.Next, Changes: make([]json.RawMessage, 0, len(page.Changes))}
 	for _, ch := range page.Changes {
+		b, err := json.Marshal(ch)
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, "internal", "try again")
+			return
+		}
+		out.Changes = append(out.Changes, b)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Simulator) serveHistory(w http.ResponseWriter, r *http.Request, iin kz.IIN) {
+	changes, err := s.History(r.Context(), iin)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "internal", "try again")
+		return
+	}
+	out := historyJSON{Changes: make([]json.RawMessage, 0, len(changes))}
+	for _, ch := range changes {
 		b, err := json.Marshal(ch)
 		if err != nil {
 			writeError(w, http.StatusInternalServerError, "internal", "try again")

@@ -120,6 +120,12 @@ type feedJSON struct {
 	Next    string            `json:"next"`
 }
 
+// historyJSON is a client's history as it travels; its changes stay raw for
+// the same reason as a feed page's.
+type historyJSON struct {
+	Changes []json.RawMessage `json:"changes"`
+}
+
 // changeHead is what every change must carry to be skipped when the rest of
 // it is unreadable.
 type changeHead struct {

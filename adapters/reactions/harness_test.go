@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/adapters/cabinet/cabinettest"
+	"github.com/kabinet/kabinet/adapters/kias"
 	"github.com/kabinet/kabinet/adapters/pdf"
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/domain/client"
@@ -52,16 +53,20 @@ func newHarness(t *testing.T, tune ...func(*reactions.Config)) *harness {
 		k: k, sms: &fakeSMS{}, mail: &fakeMailer{}, today: today,
 		clock: &clock{t: time.Date(today.Year, today.Month, today.Day, 9, 0, 0, 0, almaty)},
 	}
+	// The history comes from the kit's KIAS simulator, as in the embedded default.
+	history, err := kias.NewFeedPoller(k.Pool, k.KIAS, kias.FeedCommands{
+		Clients: k.Deps.Clients, Policies: k.Deps.Policies, Claims: k.Deps.Claims,
+	}, kias.FeedConfig{Now: k.Now})
+	require.NoError(t, err)
 	h.deps = reactions.Deps{
 		Clients: k.Deps.Clients, Policies: k.Deps.Policies, Claims: k.Deps.Claims, Bonuses: k.Deps.Bonuses,
 		Notices: k.Deps.Notices, Codes: k.Deps.Codes, Pool: k.Pool,
-		SMS: h.sms, Mailer: h.mail, KIAS: k.KIAS, RenderPolicy: pdf.Policy,
+		SMS: h.sms, Mailer: h.mail, KIAS: k.KIAS, History: history, RenderPolicy: pdf.Policy,
 	}
 	h.cfg = reactions.Config{CodeKey: bytes.Repeat([]byte{9}, 32), Now: h.clock.Now, PollInterval: 20 * time.Millisecond}
 	for _, f := range tune {
 		f(&h.cfg)
 	}
-	var err error
 	h.set, err = reactions.New(h.deps, h.cfg)
 	require.NoError(t, err)
 	return h
@@ -141,6 +146,23 @@ func (h *harness) settings(t *testing.T, clientID uuid.UUID, s client.Settings) 
 	res, err := h.k.Deps.Clients.ChangeSettings(context.Background(), uuid.New(), clientID, s)
 	h.k.Done(t, res, err)
 	h.k.Settle(t)
+}
+
+// settleLog waits until the read models show every event committed so far,
+// including what reactions wrote, which the kit's Settle does not know of.
+// It reads the last position from the table: ReadAll holds back events
+// behind any open transaction, and so may not show the last one yet.
+func (h *harness) settleLog(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var (
+		head eventstore.Position
+		seq  int64
+	)
+	require.NoError(t, h.k.Pool.QueryRow(ctx, `SELECT tx, seq FROM events ORDER BY tx DESC, seq DESC LIMIT 1`).Scan(&head.Tx, &seq))
+	head.Seq = uint64(seq)
+	require.NoError(t, h.k.Runner.WaitFor(ctx, head))
 }
 
 // tick runs one scheduler pass and returns how many reminders it claimed.

@@ -49,6 +49,17 @@ type KIAS interface {
 	FindClient(ctx context.Context, iin kz.IIN) (kias.Person, bool, error)
 }
 
+// History brings what KIAS holds for a client (policies bought and claims
+// reported before the cabinet, or before the feed was first read) into
+// kabinet: kias.FeedPoller. Import applies the client's history and returns
+// how many of its changes are in the log, applied now or before. It is
+// idempotent: a change imported again, or seen in KIAS's feed as well,
+// writes once. It honours ctx, bounds its own call to KIAS, and is safe for
+// concurrent use; its errors never name the IIN.
+type History interface {
+	Import(ctx context.Context, iin kz.IIN) (int, error)
+}
+
 // RenderPolicy renders the policy document (adapters/pdf.Policy) as the
 // details screen shows the policy at now.
 type RenderPolicy func(d policies.Details, now time.Time) ([]byte, error)

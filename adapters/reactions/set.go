@@ -28,6 +28,7 @@ type Deps struct {
 	SMS          SMS
 	Mailer       Mailer
 	KIAS         KIAS
+	History      History
 	RenderPolicy RenderPolicy
 }
 
@@ -196,7 +197,9 @@ func (c Config) Format(f fmt.State, _ rune) {
 // The bus delivers an event at least once, and a reminder may be fired
 // again after a crash, so every effect is keyed by its cause:
 //   - commands get IDs derived from the event ID and the reaction's name,
-//     so a repeat writes nothing (commands package, Idempotency);
+//     so a repeat writes nothing (commands package, Idempotency); those of
+//     a history import take theirs from KIAS's changes instead, as the feed
+//     does (kias.FeedPoller.Import);
 //   - a notice's ID is derived from the event ID (commands.NoticeIDFor) or
 //     the reminder's key, so the inbox records it once;
 //   - an SMS carries the idempotency key "<reaction>:<event ID>" (or the
@@ -234,7 +237,7 @@ func New(deps Deps, cfg Config) (*Set, error) {
 		"Clients": deps.Clients == nil, "Policies": deps.Policies == nil, "Claims": deps.Claims == nil,
 		"Bonuses": deps.Bonuses == nil, "Notices": deps.Notices == nil, "Codes": deps.Codes == nil,
 		"Pool": deps.Pool == nil, "SMS": deps.SMS == nil, "Mailer": deps.Mailer == nil, "KIAS": deps.KIAS == nil,
-		"RenderPolicy": deps.RenderPolicy == nil,
+		"History": deps.History == nil, "RenderPolicy": deps.RenderPolicy == nil,
 	} {
 		if missing {
 			errs = append(errs, fmt.Errorf("reactions: Deps.%s is required", name))
@@ -270,6 +273,7 @@ const (
 	NameScheduleRemindersOnPolicyIssued = "ScheduleRemindersOnPolicyIssued"
 	NameNotifyOnClaimStatusChanged      = "NotifyOnClaimStatusChanged"
 	NameNotifyOnClaimDocumentsRequested = "NotifyOnClaimDocumentsRequested"
+	NameImportHistoryOnClientRegistered = "ImportHistoryOnClientRegistered"
 )
 
 // All returns every reaction, in a fixed order.
@@ -281,6 +285,7 @@ func (s *Set) All() []Reaction {
 		s.scheduleRemindersOnPolicyIssued(),
 		s.notifyOnClaimStatusChanged(),
 		s.notifyOnClaimDocumentsRequested(),
+		s.importHistoryOnClientRegistered(),
 	}
 }
 

@@ -10,13 +10,14 @@ import (
 
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/domain/claim"
+	"github.com/kabinet/kabinet/domain/client"
 	"github.com/kabinet/kabinet/domain/policy"
 )
 
 func TestNewRefusesMissingDependenciesAndBadConfig(t *testing.T) {
 	_, err := reactions.New(reactions.Deps{}, reactions.Config{CodeKey: []byte("short"), ReminderHour: 24, Lease: 1})
 	require.Error(t, err)
-	for _, want := range []string{"Deps.Clients", "Deps.Pool", "Deps.SMS", "Deps.Mailer", "Deps.KIAS", "Deps.RenderPolicy",
+	for _, want := range []string{"Deps.Clients", "Deps.Pool", "Deps.SMS", "Deps.Mailer", "Deps.KIAS", "Deps.History", "Deps.RenderPolicy",
 		"code key must be at least 32 bytes", "reminder hour", "lease"} {
 		assert.Contains(t, err.Error(), want)
 	}
@@ -45,6 +46,7 @@ func TestAllNamesEveryReactionAndItsEvents(t *testing.T) {
 		"ScheduleRemindersOnPolicyIssued": {policy.TypeIssued},
 		"NotifyOnClaimStatusChanged":      {claim.TypeStatusChanged},
 		"NotifyOnClaimDocumentsRequested": {claim.TypeDocumentsRequested},
+		"ImportHistoryOnClientRegistered": {client.TypeRegistered},
 	}, got)
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -93,7 +94,15 @@ func newApp(cfg config, pool *pgxpool.Pool, store eventstore.Store, waiter cabin
 // reactionSet wires the reactions; serve runs them on the bus, and
 // `kabinet reactions retry` runs the same ones on a failed event.
 func reactionSet(deps cabinet.Deps, parts partners, pool *pgxpool.Pool, secret []byte, logger *slog.Logger) (*reactions.Set, error) {
+	// The import of a new client's history shares the feed's command
+	// mapping; it takes no lock and leaves the feed's cursor alone.
+	history, err := kias.NewFeedPoller(pool, parts.feed, kias.FeedCommands{Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims},
+		kias.FeedConfig{Logger: logger, ReadTimeout: 10 * time.Second})
+	if err != nil {
+		return nil, err
+	}
 	return reactions.New(reactions.Deps{
+		History: history,
 		Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims, Bonuses: deps.Bonuses,
 		Notices: deps.Notices, Codes: deps.Codes, Pool: pool,
 		SMS: parts.api.SMS, Mailer: parts.mailer, KIAS: parts.api.KIAS, RenderPolicy: pdf.Policy,
