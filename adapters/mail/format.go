@@ -2,55 +2,22 @@ package mail
 
 import (
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/kabinet/kabinet/domain/claim"
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/policy"
+	"github.com/kabinet/kabinet/internal/ru"
 )
 
-// formatMoney writes an amount the Russian way, "12 345,67 ₸".
-func formatMoney(m money.KZT) string {
-	s := m.String() // "-12345.67": digits, a dot and exactly two decimals
-	sign := ""
-	if rest, ok := strings.CutPrefix(s, "-"); ok {
-		sign, s = "-", rest
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	b.WriteString(sign)
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteRune('\u00a0') // a no-break space keeps the amount on one line
-		}
-		b.WriteRune(r)
-	}
-	b.WriteString(",")
-	b.WriteString(frac)
-	b.WriteString("\u00a0₸")
-	return b.String()
-}
+// formatMoney writes an amount the Russian way, "12 345,67 ₸", with no-break
+// spaces so that a mail reader keeps it on one line.
+func formatMoney(m money.KZT) string { return ru.Money(m, '\u00a0') }
 
 // formatDate writes DD.MM.YYYY.
-func formatDate(d policy.Date) string {
-	return d.In(time.UTC).Format("02.01.2006")
-}
+func formatDate(d policy.Date) string { return ru.Date(d) }
 
-// plural picks the Russian form of a noun for n: one (1, 21, 101), few
-// (2–4, 22–24) or many (0, 5–20, 25–30, 111).
-func plural(n int, one, few, many string) string {
-	if n < 0 {
-		n = -n
-	}
-	switch n10, n100 := n%10, n%100; {
-	case n10 == 1 && n100 != 11:
-		return one
-	case n10 >= 2 && n10 <= 4 && (n100 < 12 || n100 > 14):
-		return few
-	}
-	return many
-}
+// plural picks the Russian form of a noun for n (internal/ru).
+func plural(n int, one, few, many string) string { return ru.Plural(n, one, few, many) }
 
 // inDays says when something happens, counted from today: "сегодня",
 // "завтра", "через 7 дней".

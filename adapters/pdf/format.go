@@ -8,41 +8,23 @@ import (
 
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/policy"
+	"github.com/kabinet/kabinet/internal/ru"
 	"github.com/kabinet/kabinet/projections/policies"
 )
 
 // none fills a cell whose value is unknown, so a blank never reads as "nothing to show".
 const none = "—"
 
-// formatMoney writes an amount the Russian way, "12 345,67 ₸": every amount
-// in the document goes through here, so the currency sign is decided once.
-func formatMoney(m money.KZT) string {
-	s := m.String() // "-12345.67": digits, a dot and exactly two decimals
-	sign := ""
-	if rest, ok := strings.CutPrefix(s, "-"); ok {
-		sign, s = "-", rest
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	b.WriteString(sign)
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	b.WriteString(",")
-	b.WriteString(frac)
-	b.WriteString(" ₸")
-	return b.String()
-}
+// formatMoney writes an amount the Russian way, "12 345,67 ₸" (internal/ru),
+// with plain spaces: fpdf breaks lines at a no-break space as well.
+func formatMoney(m money.KZT) string { return ru.Money(m, ' ') }
 
 // formatDate writes DD.MM.YYYY, or a dash for the zero Date.
 func formatDate(d policy.Date) string {
 	if d.IsZero() {
 		return none
 	}
-	return d.In(time.UTC).Format("02.01.2006")
+	return ru.Date(d)
 }
 
 // formatDay writes the Almaty calendar day of t, or a dash for the zero time.

@@ -3,13 +3,13 @@ package reactions
 import (
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/kabinet/kabinet/domain/claim"
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/notice"
 	"github.com/kabinet/kabinet/domain/policy"
+	"github.com/kabinet/kabinet/internal/ru"
 )
 
 // The texts of SMS, e-mails and inbox notices, in Russian. Only the
@@ -99,38 +99,14 @@ func productName(p policy.Product) string {
 }
 
 // formatDate writes DD.MM.YYYY.
-func formatDate(d policy.Date) string { return d.In(time.UTC).Format("02.01.2006") }
+func formatDate(d policy.Date) string { return ru.Date(d) }
 
 // formatMoney writes an amount the Russian way, "12 345,67 ₸".
-func formatMoney(m money.KZT) string {
-	s := m.String() // "-12345.67": digits, a dot and exactly two decimals
-	sign := ""
-	if rest, ok := strings.CutPrefix(s, "-"); ok {
-		sign, s = "-", rest
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	b.WriteString(sign)
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String() + "," + frac + " ₸"
-}
+func formatMoney(m money.KZT) string { return ru.Money(m, ' ') }
 
 // days writes a count of days with the Russian plural: 1 день, 2 дня, 5 дней, 21 день.
 func days(n int) string {
-	word := "дней"
-	switch m10, m100 := n%10, n%100; {
-	case m100 >= 11 && m100 <= 14:
-	case m10 == 1:
-		word = "день"
-	case m10 >= 2 && m10 <= 4:
-		word = "дня"
-	}
-	return fmt.Sprintf("%d %s", n, word)
+	return fmt.Sprintf("%d %s", n, ru.Plural(n, "день", "дня", "дней"))
 }
 
 // left says how long a policy still covers: "остался 1 день", "осталось 7 дней".
