@@ -14,7 +14,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
-	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/kabinet/kabinet/adapters/cabinet/cabinettest"
 	"github.com/kabinet/kabinet/adapters/httpapi"
@@ -22,6 +21,7 @@ import (
 	"github.com/kabinet/kabinet/domain/client"
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/policy"
+	"github.com/kabinet/kabinet/internal/bench"
 )
 
 func envInt(name string, def int) int {
@@ -41,18 +41,14 @@ func BenchmarkAPILoad(b *testing.B) {
 	k := cabinettest.New(b)
 	seed(b, k, clients)
 	// The clients the load logs in as: each with three policies.
-	type session struct {
-		token    string
-		policyID string
-	}
-	var sessions []session
+	var sessions []bench.APISession
 	for range 50 {
 		c := k.Client(b)
 		var p cabinettest.Policy
 		for i := range 3 {
 			p = k.Policy(b, c, cabinettest.PolicyOptions{Installments: 2 * i})
 		}
-		sessions = append(sessions, session{token: c.Session.SessionToken, policyID: p.ID.String()})
+		sessions = append(sessions, bench.APISession{Token: c.Session.SessionToken, PolicyID: p.ID.String()})
 	}
 
 	soapHandler, err := soap.NewHandler(k.Service, soap.Config{})
@@ -64,57 +60,14 @@ func BenchmarkAPILoad(b *testing.B) {
 	mux.Handle("/api/v1/", jsonHandler)
 	srv := httptest.NewServer(mux)
 	b.Cleanup(srv.Close)
-
-	header := func(token string) http.Header {
-		return http.Header{"X-Api-Key": {k.WebsiteKey}, "Authorization": {"Bearer " + token}}
-	}
-	soapHeader := func(token, op string) http.Header {
-		h := header(token)
-		h.Set("Content-Type", "text/xml; charset=utf-8")
-		h.Set("SOAPAction", `"urn:kabinet:v1#`+op+`"`)
-		return h
-	}
-	envelope := func(body string) []byte {
-		return []byte(`<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
-			body + `</soap:Body></soap:Envelope>`)
-	}
-	targets := map[string][]vegeta.Target{}
-	for _, s := range sessions {
-		targets["json ListPolicies"] = append(targets["json ListPolicies"], vegeta.Target{Method: "GET",
-			URL: srv.URL + "/api/v1/policies", Header: header(s.token)})
-		targets["json GetPolicy"] = append(targets["json GetPolicy"], vegeta.Target{Method: "GET",
-			URL: srv.URL + "/api/v1/policies/" + s.policyID, Header: header(s.token)})
-		targets["soap ListPolicies"] = append(targets["soap ListPolicies"], vegeta.Target{Method: "POST",
-			URL: srv.URL + "/soap", Header: soapHeader(s.token, "ListPolicies"),
-			Body: envelope(`<ListPolicies xmlns="urn:kabinet:v1"/>`)})
-		targets["soap GetPolicy"] = append(targets["soap GetPolicy"], vegeta.Target{Method: "POST",
-			URL: srv.URL + "/soap", Header: soapHeader(s.token, "GetPolicy"),
-			Body: envelope(`<GetPolicy xmlns="urn:kabinet:v1"><policyId>` + s.policyID + `</policyId></GetPolicy>`)})
-	}
+	targets := bench.APITargets(srv.URL, k.WebsiteKey, sessions)
 
 	b.ResetTimer()
 	for range b.N {
 		// All four run at once, so that the total rate is 4 × rate.
-		metrics := map[string]*vegeta.Metrics{}
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		for name, tgts := range targets {
-			wg.Go(func() {
-				atk := vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true))
-				var m vegeta.Metrics
-				for res := range atk.Attack(vegeta.NewStaticTargeter(tgts...), vegeta.Rate{Freq: rate, Per: time.Second},
-					time.Duration(seconds)*time.Second, name) {
-					m.Add(res)
-				}
-				m.Close()
-				mu.Lock()
-				metrics[name] = &m
-				mu.Unlock()
-			})
-		}
-		wg.Wait()
+		metrics := bench.Attack(targets, rate, time.Duration(seconds)*time.Second)
 		b.StopTimer()
-		for _, name := range []string{"json ListPolicies", "soap ListPolicies", "json GetPolicy", "soap GetPolicy"} {
+		for _, name := range bench.APIOperations {
 			m := metrics[name]
 			if m.Success < 1 {
 				b.Fatalf("%s: %.1f%% succeeded, errors: %v, status codes: %v", name, 100*m.Success, m.Errors, m.StatusCodes)

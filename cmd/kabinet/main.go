@@ -49,6 +49,9 @@ Usage:
   kabinet apikey revoke NAME                         stop a caller's key
   kabinet reactions failed            events a reaction gave up on (the poison queue)
   kabinet reactions retry ID|--all    run the reaction on them again
+  kabinet bench [--db DSN] [--quick] [--json FILE]
+                     measure appends, reads, rebuilds, projection lag and the API
+                     beside raw baselines, and check that nothing is lost or repeated
   kabinet version    print the version
 
 Configuration comes from the environment; see README.md.
@@ -79,6 +82,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return apikeyCmd(ctx, rest, stdout, stderr)
 	case "reactions":
 		return reactionsCmd(ctx, rest, stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "kabinet", version)
 		return nil

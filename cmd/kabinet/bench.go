@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/pprof"
+
+	"github.com/kabinet/kabinet/internal/bench"
+)
+
+// benchCmd measures kabinet beside the raw limit of its database and checks
+// that concurrent appends lose nothing: exit 1 when the check fails.
+func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dsn := fs.String("db", "", "PostgreSQL URL of the server to create scratch databases on (default: KABINET_DATABASE_URL's server)")
+	quick := fs.Bool("quick", false, "small sizes, the same checks: about a minute")
+	jsonFile := fs.String("json", "", "also write every figure and the machine as JSON to this file")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: kabinet bench [--db DSN] [--quick] [--json FILE] [--cpuprofile FILE]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("bench takes no arguments, got %q", fs.Args())
+	}
+	if *dsn == "" {
+		cfg, err := loadConfig()
+		if err != nil {
+			return err
+		}
+		*dsn = cfg.DatabaseURL
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+
+	rep, err := bench.Run(ctx, bench.Config{AdminURL: *dsn, Quick: *quick, Progress: stderr})
+	incorrect := errors.Is(err, bench.ErrIncorrect)
+	if err != nil && !incorrect {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	if werr := bench.WriteTable(stdout, rep); werr != nil {
+		return werr
+	}
+	if *jsonFile != "" {
+		b, jerr := json.MarshalIndent(rep, "", "  ")
+		if jerr != nil {
+			return fmt.Errorf("encode the report: %w", jerr)
+		}
+		if jerr := os.WriteFile(*jsonFile, append(b, '\n'), 0o644); jerr != nil {
+			return fmt.Errorf("write the report: %w", jerr)
+		}
+	}
+	if incorrect {
+		fmt.Fprintln(stderr, "kabinet bench:", err)
+		return &exitError{code: 1, err: err}
+	}
+	return nil
+}
