@@ -54,10 +54,7 @@ func (s *Service) SpendBonus(ctx context.Context, c Caller, req *SpendBonusReque
 		return nil, invalid("points", "must be positive")
 	}
 	res, err := s.d.Bonuses.SpendBonus(ctx, c.commandID("SpendBonus", 0), c.ClientID, order, req.Points)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.settle(ctx, res); err != nil {
+	if err := s.settled(ctx, res, err); err != nil {
 		return nil, err
 	}
 	acc, err := s.d.Bonuses.Load(ctx, c.ClientID)

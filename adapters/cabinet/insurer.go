@@ -148,18 +148,13 @@ func (s *Service) RecordPayment(ctx context.Context, c Caller, req *RecordPaymen
 	if ref == "" {
 		return nil, invalid("paymentRef", "is required")
 	}
-	amt, err := parseMoney("amount", req.Amount)
+	amt, err := parsePositiveMoney("amount", req.Amount)
 	if err != nil {
 		return nil, err
 	}
-	if !amt.IsPositive() {
-		return nil, invalid("amount", "must be positive")
-	}
-	var paidAt time.Time
-	if strings.TrimSpace(string(req.PaidAt)) != "" {
-		if paidAt, err = time.Parse(time.RFC3339, strings.TrimSpace(string(req.PaidAt))); err != nil {
-			return nil, invalid("paidAt", "must be a date and time with an offset (RFC 3339)")
-		}
+	paidAt, err := parseOptionalDateTime("paidAt", req.PaidAt)
+	if err != nil {
+		return nil, err
 	}
 	if req.Installment < 0 {
 		return nil, invalid("installment", "must be positive")
@@ -205,18 +200,13 @@ func (s *Service) RefundPayment(ctx context.Context, c Caller, req *RefundPaymen
 	if refund == "" {
 		return nil, invalid("refundRef", "is required")
 	}
-	amt, err := parseMoney("amount", req.Amount)
+	amt, err := parsePositiveMoney("amount", req.Amount)
 	if err != nil {
 		return nil, err
 	}
-	if !amt.IsPositive() {
-		return nil, invalid("amount", "must be positive")
-	}
-	var at time.Time
-	if v := strings.TrimSpace(string(req.RefundedAt)); v != "" {
-		if at, err = time.Parse(time.RFC3339, v); err != nil {
-			return nil, invalid("refundedAt", "must be a date and time with an offset (RFC 3339)")
-		}
+	at, err := parseOptionalDateTime("refundedAt", req.RefundedAt)
+	if err != nil {
+		return nil, err
 	}
 	id := s.d.Policies.IDFor(contract)
 	p, err := s.d.Policies.Load(ctx, id)
@@ -228,10 +218,7 @@ func (s *Service) RefundPayment(ctx context.Context, c Caller, req *RefundPaymen
 	}
 	res, err := s.d.Policies.RefundPayment(ctx, naturalID("refund", contract, refund), id, policy.RefundPayment{
 		PaymentRef: ref, RefundRef: refund, Amount: amt, RefundedAt: at})
-	if err != nil {
-		return nil, err
-	}
-	if err := s.settle(ctx, res); err != nil {
+	if err := s.settled(ctx, res, err); err != nil {
 		return nil, err
 	}
 	return &RefundPaymentResponse{PolicyID: id.String(), Recorded: res.Events > 0 && !res.Duplicate}, nil
@@ -250,15 +237,12 @@ func (s *Service) ReportClaim(ctx context.Context, c Caller, req *ReportClaimReq
 	if strings.TrimSpace(req.Kind) == "" {
 		return nil, invalid("kind", "is required")
 	}
-	var reportedAt time.Time
-	var err error
-	if strings.TrimSpace(string(req.ReportedAt)) != "" {
-		if reportedAt, err = time.Parse(time.RFC3339, strings.TrimSpace(string(req.ReportedAt))); err != nil {
-			return nil, invalid("reportedAt", "must be a date and time with an offset (RFC 3339)")
-		}
-		if reportedAt.After(s.cfg.Now()) {
-			return nil, invalid("reportedAt", "must not be in the future")
-		}
+	reportedAt, err := parseOptionalDateTime("reportedAt", req.ReportedAt)
+	if err != nil {
+		return nil, err
+	}
+	if reportedAt.After(s.cfg.Now()) {
+		return nil, invalid("reportedAt", "must not be in the future")
 	}
 	policyID := s.d.Policies.IDFor(contract)
 	p, err := s.d.Policies.Load(ctx, policyID)
@@ -301,10 +285,7 @@ func (s *Service) ChangeClaimStatus(ctx context.Context, c Caller, req *ChangeCl
 		}
 	}
 	res, err := s.d.Claims.ChangeClaimStatus(ctx, c.commandID("ChangeClaimStatus", 0), id, cmd)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.settle(ctx, res); err != nil {
+	if err := s.settled(ctx, res, err); err != nil {
 		return nil, err
 	}
 	return &ChangeClaimStatusResponse{ClaimID: id.String()}, nil
@@ -328,10 +309,7 @@ func (s *Service) RequestClaimDocuments(ctx context.Context, c Caller, req *Requ
 		cmd.Documents = append(cmd.Documents, claim.DocumentRequest{Kind: claim.DocumentKind(kind), Title: title})
 	}
 	res, err := s.d.Claims.RequestClaimDocuments(ctx, c.commandID("RequestClaimDocuments", 0), id, cmd)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.settle(ctx, res); err != nil {
+	if err := s.settled(ctx, res, err); err != nil {
 		return nil, err
 	}
 	return &RequestClaimDocumentsResponse{ClaimID: id.String()}, nil
@@ -357,10 +335,7 @@ func (s *Service) ReceiveClaimDocument(ctx context.Context, c Caller, req *Recei
 	}
 	res, err := s.d.Claims.ReceiveClaimDocument(ctx, naturalID("document", cl.Number, kind, ref), cl.ClientID, id, claim.ReceiveClaimDocument{
 		Kind: claim.DocumentKind(kind), BlobRef: ref, SHA256: strings.TrimSpace(req.SHA256)})
-	if err != nil {
-		return nil, err
-	}
-	if err := s.settle(ctx, res); err != nil {
+	if err := s.settled(ctx, res, err); err != nil {
 		return nil, err
 	}
 	return &ReceiveClaimDocumentResponse{ClaimID: id.String()}, nil
@@ -434,4 +409,27 @@ func parseMoney(field string, m Money) (money.KZT, error) {
 		return money.KZT{}, invalid(field, "%s", err.Error())
 	}
 	return out, nil
+}
+
+// parsePositiveMoney is parseMoney for an amount that must be above zero.
+func parsePositiveMoney(field string, m Money) (money.KZT, error) {
+	out, err := parseMoney(field, m)
+	if err == nil && !out.IsPositive() {
+		return money.KZT{}, invalid(field, "must be positive")
+	}
+	return out, err
+}
+
+// parseOptionalDateTime reads an RFC 3339 time with an offset; absent is the
+// zero time, which the commands take as now.
+func parseOptionalDateTime(field string, v DateTime) (time.Time, error) {
+	raw := strings.TrimSpace(string(v))
+	if raw == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, raw)
+	if err != nil {
+		return time.Time{}, invalid(field, "must be a date and time with an offset (RFC 3339)")
+	}
+	return t, nil
 }

@@ -41,10 +41,7 @@ func (s *Service) MarkNotificationRead(ctx context.Context, c Caller, req *MarkN
 		return nil, err
 	}
 	res, err := s.d.Notices.MarkRead(ctx, c.commandID("MarkNotificationRead", 0), c.ClientID, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.settle(ctx, res); err != nil {
+	if err := s.settled(ctx, res, err); err != nil {
 		return nil, err
 	}
 	return &MarkNotificationReadResponse{}, nil

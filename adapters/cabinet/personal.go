@@ -194,10 +194,7 @@ func (s *Service) UpdateSettings(ctx context.Context, c Caller, req *UpdateSetti
 		return nil, invalid("settings.email", "is required when an e-mail channel is on")
 	}
 	res, err := s.d.Clients.ChangeSettings(ctx, c.commandID("UpdateSettings", 0), c.ClientID, next)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.settle(ctx, res); err != nil {
+	if err := s.settled(ctx, res, err); err != nil {
 		return nil, err
 	}
 	return &UpdateSettingsResponse{Settings: settings(next)}, nil

@@ -240,6 +240,15 @@ func (s *Service) settle(ctx context.Context, res commands.Result) error {
 	return nil
 }
 
+// settled is settle for a command that ran: its error, if any, or the wait
+// for the read models to show its result.
+func (s *Service) settled(ctx context.Context, res commands.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	return s.settle(ctx, res)
+}
+
 // partner bounds a call to a partner system.
 func (s *Service) partner(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, s.cfg.PartnerTimeout)
