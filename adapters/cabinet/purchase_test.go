@@ -109,3 +109,27 @@ func TestRegisterAfterPurchase(t *testing.T) {
 		}
 	})
 }
+
+// Regression: when the SMS with the code failed, a retry of the request
+// with the same Idempotency-Key answered Created and sent nothing, leaving
+// the client without a working code.
+func TestAPurchaseRetriedAfterAFailedSMSSendsTheCode(t *testing.T) {
+	k := newKit(t)
+	iin, phone := cabinettest.NewIIN(), cabinettest.NewPhone()
+	k.KIAS.AddPerson(kias.Person{IIN: iin, FirstName: "Гульнара", LastName: "Исаева"}, "OGPO-RETRY-1")
+	creds := k.Website()
+	creds.IdempotencyKey = "order-retry-1"
+	req := &cabinet.RegisterAfterPurchaseRequest{IIN: iin.String(), Phone: phone.String(), PolicyNumber: "OGPO-RETRY-1"}
+
+	k.SMS.FailNext(1)
+	wantError(t, refused(t, k, "RegisterAfterPurchase", creds, req), cabinet.CodeUnavailable, "")
+	assert.Zero(t, smsTo(k, phone))
+
+	resp := call[cabinet.RegisterAfterPurchaseResponse](t, k, "RegisterAfterPurchase", creds, req)
+	assert.True(t, resp.Created, "the retry answers as the first request meant to")
+	require.Equal(t, 1, smsTo(k, phone), "the retry sends the code")
+	login(t, k, iin.String(), smsCode(t, k, phone))
+
+	call[cabinet.RegisterAfterPurchaseResponse](t, k, "RegisterAfterPurchase", creds, req)
+	assert.Equal(t, 1, smsTo(k, phone), "a retry after the code went out sends nothing more")
+}

@@ -226,14 +226,16 @@ func (s *Service) RegisterAfterPurchase(ctx context.Context, c Caller, req *Regi
 	if err != nil {
 		return nil, err
 	}
+	cmdID := c.commandID("RegisterAfterPurchase", 0)
 	if st.Exists() && c.creds.IdempotencyKey != "" {
 		// A retry of the request that created this cabinet answers as that
-		// request did and sends nothing again. Its command ID finds the
-		// first run before the client's state is looked at.
-		_, res, err := s.d.Clients.RegisterClient(ctx, c.commandID("RegisterAfterPurchase", 0), client.RegisterClient{IIN: iin})
+		// request did. Its command ID finds the first run before the
+		// client's state is looked at; the code is sent again under the same
+		// key, in case the first send is what failed.
+		_, res, err := s.d.Clients.RegisterClient(ctx, cmdID, client.RegisterClient{IIN: iin})
 		switch {
 		case err == nil && res.Duplicate:
-			return &RegisterAfterPurchaseResponse{ClientID: clientID.String(), Created: true}, nil
+			return s.sendPurchaseCode(ctx, cmdID, clientID, phone)
 		case err != nil && !errors.Is(err, client.ErrAlreadyRegistered) && !errors.Is(err, client.ErrErased):
 			return nil, err
 		}
@@ -268,7 +270,7 @@ func (s *Service) RegisterAfterPurchase(ctx context.Context, c Caller, req *Regi
 	if err := s.limitSMS(ctx, c, phone); err != nil {
 		return nil, err
 	}
-	_, res, err := s.d.Clients.RegisterClient(ctx, c.commandID("RegisterAfterPurchase", 0), client.RegisterClient{
+	_, _, err = s.d.Clients.RegisterClient(ctx, cmdID, client.RegisterClient{
 		IIN: iin, FirstName: first, LastName: last, Phone: phone, Source: client.SourcePurchase, KIASClientID: kiasID,
 	})
 	if errors.Is(err, client.ErrAlreadyRegistered) {
@@ -278,25 +280,39 @@ func (s *Service) RegisterAfterPurchase(ctx context.Context, c Caller, req *Regi
 	if err != nil {
 		return nil, err
 	}
-	if res.Duplicate {
-		// The same request, retried while it was running, registered the
-		// client: it sends the code.
-		return &RegisterAfterPurchaseResponse{ClientID: clientID.String(), Created: true}, nil
-	}
-	code, err := s.d.Codes.NewOneTimeCode()
+	return s.sendPurchaseCode(ctx, cmdID, clientID, phone)
+}
+
+// sendPurchaseCode makes the access code of a cabinet created by a purchase
+// and sends it. The code is derived from the registering command's ID under
+// the server key, and its adoption and SMS are keyed by that ID too, so a
+// retry of the request (or a concurrent run of it) adopts and sends the very
+// same code: a first attempt whose SMS failed is completed, one whose SMS
+// went out is not doubled (the gateway drops the repeated key), and a code
+// the client has since changed is not brought back (the adoption is a
+// duplicate).
+func (s *Service) sendPurchaseCode(ctx context.Context, cmdID, clientID uuid.UUID, phone kz.Phone) (*RegisterAfterPurchaseResponse, error) {
+	code := derivedCode(s.d.Codes.HashOneTime("purchase-code:" + cmdID.String()))
+	res, err := s.d.Clients.AdoptSentCode(ctx, uuid.NewSHA1(cmdID, []byte("code")), clientID, s.d.Codes.HashOneTime(code), s.cfg.Now().Add(initialCodeTTL))
 	if err != nil {
 		return nil, err
 	}
-	if res, err = s.d.Clients.AdoptSentCode(ctx, uuid.New(), clientID, s.d.Codes.HashOneTime(code), s.cfg.Now().Add(initialCodeTTL)); err != nil {
-		return nil, err
-	}
-	if err := s.sendSMS(ctx, phone, fmt.Sprintf(smsPurchaseCode, code), ""); err != nil {
+	if err := s.sendSMS(ctx, phone, fmt.Sprintf(smsPurchaseCode, code), "purchase-code:"+cmdID.String()); err != nil {
 		return nil, err
 	}
 	if err := s.settle(ctx, res); err != nil {
 		return nil, err
 	}
 	return &RegisterAfterPurchaseResponse{ClientID: clientID.String(), Created: true}, nil
+}
+
+// derivedCode turns a keyed hash (hex) into a six-digit code.
+func derivedCode(hexHash string) string {
+	var n uint64
+	for i := 0; i < 16 && i < len(hexHash); i++ {
+		n = n<<4 | uint64(strings.IndexByte("0123456789abcdef", hexHash[i]))
+	}
+	return fmt.Sprintf("%06d", n%1_000_000)
 }
 
 // confirmPolicy checks that number is a policy of the IIN's holder, in KIAS

@@ -45,9 +45,18 @@ type Simulator struct {
 	Password string
 	APIKey   string
 
-	mu    sync.Mutex
-	sent  []Message
-	byKey map[string]int // idempotency key → index in sent
+	mu       sync.Mutex
+	sent     []Message
+	byKey    map[string]int // idempotency key → index in sent
+	failNext int
+}
+
+// FailNext makes the next n sends fail with ErrUnavailable, sending
+// nothing, as a gateway that is down would; tests use it.
+func (s *Simulator) FailNext(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext = n
 }
 
 // NewSimulator returns a simulator that has sent nothing.
@@ -69,6 +78,11 @@ func (s *Simulator) send(ctx context.Context, phone kz.Phone, text, idempotencyK
 		return Message{}, 0, fmt.Errorf("send sms: no phone")
 	}
 	s.mu.Lock()
+	if s.failNext > 0 {
+		s.failNext--
+		s.mu.Unlock()
+		return Message{}, 0, ErrUnavailable
+	}
 	if i, ok := s.byKey[idempotencyKey]; ok && idempotencyKey != "" {
 		m := s.sent[i]
 		s.mu.Unlock()
