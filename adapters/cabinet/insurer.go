@@ -184,7 +184,7 @@ func (s *Service) RecordPayment(ctx context.Context, c Caller, req *RecordPaymen
 	if err := s.settle(ctx, res); err != nil {
 		return nil, err
 	}
-	return &RecordPaymentResponse{PolicyID: id.String(), Recorded: !res.Duplicate}, nil
+	return &RecordPaymentResponse{PolicyID: id.String(), Recorded: res.Events > 0 && !res.Duplicate}, nil
 }
 
 // RefundPayment records money paid back out of a payment received.

@@ -101,7 +101,9 @@ func (p *FeedPoller) apply(ctx context.Context, c Change) error {
 			return err
 		}
 		_, err = p.cmds.Policies.PayInstallment(ctx, id, holder, policyID, cmd)
-		return doneIf(err, policy.ErrDuplicatePayment, policy.ErrInstallmentAlreadyPaid)
+		// The same payment again decides nothing; another payment of a paid
+		// installment is refused and recorded as a reject.
+		return doneIf(err, policy.ErrDuplicatePayment)
 	case ChangePolicyCancelled:
 		if c.Cancellation == nil {
 			return missingPayload(c.Kind, "cancellation")

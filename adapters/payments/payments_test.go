@@ -229,3 +229,21 @@ func TestConfigsValidate(t *testing.T) {
 	assert.ErrorContains(t, err, "policies")
 	assert.ErrorContains(t, err, "16 bytes")
 }
+
+// Regression: a payment KIAS's feed had recorded first was refused with 422
+// when the provider reported it, as if the report were wrong.
+func TestAPaymentRecordedElsewhereFirstIsAcknowledged(t *testing.T) {
+	k := newCallbackKit(t)
+	client := k.kit.Client(t)
+	p := k.kit.Policy(t, client, cabinettest.PolicyOptions{Installments: 3})
+	_, err := k.kit.Deps.Policies.PayInstallment(context.Background(), uuid.New(), client.ID, p.ID, policy.PayInstallment{
+		Number: 1, PaymentRef: "R-FEED-1", Amount: money.MustParse("12000.00")})
+	require.NoError(t, err)
+	written := k.events(t)
+
+	same := payments.Report{PaymentRef: "R-FEED-1", Status: payments.StatusPaid, PolicyID: p.ID, Installment: 1, Amount: money.MustParse("12000.00")}
+	assert.Equal(t, http.StatusOK, k.post(t, same, ""))
+	assert.Equal(t, written, k.events(t), "nothing written twice")
+	other := payments.Report{PaymentRef: "R-OTHER", Status: payments.StatusPaid, PolicyID: p.ID, Installment: 1, Amount: money.MustParse("12000.00")}
+	assert.Equal(t, http.StatusUnprocessableEntity, k.post(t, other, ""), "another payment of a paid installment is refused")
+}

@@ -41,6 +41,9 @@ func payInstallment(s State, c PayInstallment, now time.Time) ([]Event, error) {
 		return nil, fmt.Errorf("installment %d of policy %s: %w", c.Number, s.Number, ErrInstallmentNotFound)
 	}
 	inst := s.schedule[idx]
+	if inst.Paid() && inst.PaymentRef == strings.TrimSpace(c.PaymentRef) && inst.Amount.Equal(c.Amount) {
+		return nil, nil // the same payment reported again (by KIAS and the provider, say)
+	}
 	if inst.Paid() {
 		return nil, fmt.Errorf("installment %d paid by %s: %w", c.Number, inst.PaymentRef, ErrInstallmentAlreadyPaid)
 	}
