@@ -54,6 +54,11 @@ func newReactionHandler(r reactions.Reaction, pool *pgxpool.Pool, cfg Config, lo
 // context, which ends as soon as the bus starts to stop, so that a reaction
 // under way may finish while the bus drains.
 func (h *reactionHandler) handle(hard context.Context, msg *message.Message) error {
+	// Every reaction's subscription receives every event: look at the type
+	// before decoding the rest.
+	if t := msg.Metadata.Get(MetaEventType); t != "" && !h.types[t] {
+		return nil
+	}
 	e, err := EventFromMessage(msg)
 	if err != nil {
 		// Only something other than the relay publishes such a message;

@@ -14,7 +14,8 @@ import (
 )
 
 // Lock keys: two-int advisory locks whose first int names the purpose
-// (7310 is the event store's, 7311 and 7313 the projections').
+// (7310 is the event store's, 7311 and 7313 the projections', 7322 the KIAS
+// feed's).
 const (
 	lockRelay    = 7320 // session lock: the one active relay of a RelayName
 	lockReaction = 7321 // session lock: one reaction carrying out one event

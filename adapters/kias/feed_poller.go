@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -169,8 +170,9 @@ func (p *FeedPoller) PollOnce(ctx context.Context) (int, error) {
 	return p.poll(ctx, conn)
 }
 
-// lockFeed is the first key of the feed's session advisory lock.
-const lockFeed = 7320
+// lockFeed is the first key of the feed's session advisory lock (7310 is
+// the event store's, 7311 and 7313 the projections', 7320 and 7321 the bus's).
+const lockFeed = 7322
 
 func (p *FeedPoller) unlock(conn *pgxpool.Conn) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -271,7 +273,9 @@ type execer interface {
 func (p *FeedPoller) recordReject(ctx context.Context, db execer, c Change, reason error) error {
 	msg := reason.Error()
 	if len(msg) > 1000 {
-		msg = msg[:1000]
+		// Cut at a character boundary: PostgreSQL refuses invalid UTF-8,
+		// and a refused insert would stop the feed at this change.
+		msg = strings.ToValidUTF8(msg[:1000], "")
 	}
 	_, err := db.Exec(ctx, `INSERT INTO kias_feed_rejects (name, change_id, cursor, kind, reason)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name, change_id) DO NOTHING`,

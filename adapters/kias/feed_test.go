@@ -352,8 +352,8 @@ func TestFeedPollIsSkippedWhileAnotherInstancePolls(t *testing.T) {
 	conn, err := f.kit.Pool.Acquire(ctx)
 	require.NoError(t, err)
 	defer conn.Release()
-	// The key FeedPoller's lock uses: 7320 and the feed's name.
-	_, err = conn.Exec(ctx, `SELECT pg_advisory_lock(7320, hashtext('kias'))`)
+	// The key FeedPoller's lock uses: 7322 and the feed's name.
+	_, err = conn.Exec(ctx, `SELECT pg_advisory_lock(7322, hashtext('kias'))`)
 	require.NoError(t, err)
 	p := f.poller(t, "kias", nil)
 
@@ -362,7 +362,7 @@ func TestFeedPollIsSkippedWhileAnotherInstancePolls(t *testing.T) {
 	assert.Zero(t, n)
 	assert.False(t, f.policy(t, id).Exists())
 
-	_, err = conn.Exec(ctx, `SELECT pg_advisory_unlock(7320, hashtext('kias'))`)
+	_, err = conn.Exec(ctx, `SELECT pg_advisory_unlock(7322, hashtext('kias'))`)
 	require.NoError(t, err)
 	n, err = p.PollOnce(ctx)
 	require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 	"github.com/kabinet/kabinet/domain/bonus"
 	"github.com/kabinet/kabinet/domain/claim"
 	"github.com/kabinet/kabinet/domain/client"
+	"github.com/kabinet/kabinet/domain/notice"
 	"github.com/kabinet/kabinet/domain/policy"
 	"github.com/kabinet/kabinet/eventstore"
 )
@@ -20,6 +21,7 @@ var aggregates = map[string]folder{
 	policy.Aggregate: foldWith(policy.DecodeEvent, policy.Evolve),
 	claim.Aggregate:  foldWith(claim.DecodeEvent, claim.Evolve),
 	bonus.Aggregate:  foldWith(bonus.DecodeEvent, bonus.Evolve),
+	notice.Aggregate: foldWith(notice.DecodeEvent, notice.Evolve),
 }
 
 func foldWith[S, E any](decode func(string, int, []byte) (E, error), evolve func(S, E) S) folder {

@@ -26,13 +26,10 @@ import (
 // protocols, the payment callback, the reactions with their scheduler and
 // the KIAS feed.
 type app struct {
-	partners partners
-	service  *cabinet.Service
-	set      *reactions.Set
-	feed     *kias.FeedPoller
-	secret   []byte
-	logger   *slog.Logger
-	loops    []func(context.Context) error
+	partners       partners
+	callbackSecret []byte // signs the simulated provider's payment reports
+	logger         *slog.Logger
+	loops          []func(context.Context) error
 }
 
 // newApp wires the application on a store and mounts its handlers on mux.
@@ -50,44 +47,46 @@ func newApp(cfg config, pool *pgxpool.Pool, store eventstore.Store, waiter cabin
 		return nil, err
 	}
 	deps.RenderPolicy = pdf.Policy
-	a := &app{partners: parts, secret: secret, logger: logger}
-	if a.service, err = cabinet.New(deps, cabinet.Config{Logger: logger}); err != nil {
-		return nil, err
-	}
-	soapHandler, err := soap.NewHandler(a.service, soap.Config{Logger: logger})
+	a := &app{partners: parts, logger: logger}
+	service, err := cabinet.New(deps, cabinet.Config{Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	jsonHandler, err := httpapi.NewHandler(a.service, httpapi.Config{Logger: logger})
+	soapHandler, err := soap.NewHandler(service, soap.Config{Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	jsonHandler, err := httpapi.NewHandler(service, httpapi.Config{Logger: logger})
 	if err != nil {
 		return nil, err
 	}
 	mux.Handle("/soap", soapHandler)
 	mux.Handle("/api/v1/", jsonHandler)
 
-	callbackSecret := []byte(cfg.Partners.PaymentsCallbackSecret)
-	if len(callbackSecret) == 0 {
-		callbackSecret = cabinet.Subkey(secret, "kabinet payment callback v1")
+	a.callbackSecret = []byte(cfg.Partners.PaymentsCallbackSecret)
+	if len(a.callbackSecret) == 0 {
+		a.callbackSecret = cabinet.Subkey(secret, "kabinet payment callback v1")
 	}
-	callback, err := payments.NewCallback(deps.Policies, payments.CallbackConfig{Secret: callbackSecret, Logger: logger})
+	callback, err := payments.NewCallback(deps.Policies, payments.CallbackConfig{Secret: a.callbackSecret, Logger: logger})
 	if err != nil {
 		return nil, err
 	}
 	mux.Handle("POST "+payments.CallbackPath, callback)
 
-	if a.set, err = reactionSet(deps, parts, pool, secret, logger); err != nil {
+	set, err := reactionSet(deps, parts, pool, secret, logger)
+	if err != nil {
 		return nil, err
 	}
-	a.feed, err = kias.NewFeedPoller(pool, parts.feed, kias.FeedCommands{Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims},
+	feed, err := kias.NewFeedPoller(pool, parts.feed, kias.FeedCommands{Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims},
 		kias.FeedConfig{Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	b, err := bus.New(pool, store, a.set.All(), bus.Config{Logger: logger, NATSURL: cfg.NATSURL})
+	b, err := bus.New(pool, store, set.All(), bus.Config{Logger: logger, NATSURL: cfg.NATSURL})
 	if err != nil {
 		return nil, err
 	}
-	a.loops = append(a.loops, b.Run, a.set.Scheduler().Run, a.feed.Run)
+	a.loops = append(a.loops, b.Run, set.Scheduler().Run, feed.Run)
 	return a, nil
 }
 
@@ -112,8 +111,7 @@ func reactionSet(deps cabinet.Deps, parts partners, pool *pgxpool.Pool, secret [
 // listening tells the simulated payment provider where to report payments.
 func (a *app) listening(base string) {
 	if a.partners.payments != nil {
-		secret := cabinet.Subkey(a.secret, "kabinet payment callback v1")
-		a.partners.payments.SetCallback(base+payments.CallbackPath, secret)
+		a.partners.payments.SetCallback(base+payments.CallbackPath, a.callbackSecret)
 	}
 }
 

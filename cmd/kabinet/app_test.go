@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -21,7 +22,9 @@ import (
 	"github.com/kabinet/kabinet/adapters/bus"
 	"github.com/kabinet/kabinet/adapters/cabinet"
 	"github.com/kabinet/kabinet/adapters/kias"
+	"github.com/kabinet/kabinet/adapters/payments"
 	"github.com/kabinet/kabinet/domain/kz"
+	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
 	"github.com/kabinet/kabinet/projections"
@@ -238,4 +241,28 @@ func TestAFailingGatewayIsPoisonedWithoutBlocking(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, left)
 	assert.Positive(t, sent.Load(), "the notice went out once the gateway worked")
+}
+
+// Regression: with KABINET_PAYMENTS_CALLBACK_SECRET set and the provider
+// simulated, the simulator signed with another secret than the callback
+// checked, so every simulated payment was refused.
+func TestASimulatedPaymentIsAcceptedWithAConfiguredSecret(t *testing.T) {
+	t.Setenv("KABINET_PAYMENTS_CALLBACK_SECRET", "a-secret-of-at-least-16-bytes")
+	ta := startApp(t)
+	ctx := context.Background()
+	iin := kz.MustParseIIN("050720600002")
+	var issued struct{ PolicyID string }
+	ta.call(t, "POST", "/insurer/policies", ta.insurerKey, "", cabinet.IssuePolicyRequest{
+		KIASContractID: "KD-PAY-1", Number: "PROP-PAY-1", Product: "property", Insurer: "АО «Страховая компания»",
+		StartsOn: "2026-01-01", EndsOn: "2026-12-31", Holder: cabinet.PersonInput{Name: "Касымова Дана", IIN: iin.String()},
+		Premium: "50000.00", PaymentMethod: "card", InsuredPersons: []cabinet.PersonInput{}, Drivers: []cabinet.PersonInput{},
+		Installments: []cabinet.InstallmentInput{},
+	}, &issued)
+	policyID, err := uuid.Parse(issued.PolicyID)
+	require.NoError(t, err)
+	link, err := ta.partners.payments.PaymentLink(ctx, payments.LinkRequest{PolicyID: policyID, PolicyNumber: "PROP-PAY-1",
+		Amount: money.MustParse("50000.00"), IdempotencyKey: "pay-1"})
+	require.NoError(t, err)
+	_, err = ta.partners.payments.Pay(ctx, link)
+	require.NoError(t, err, "the callback accepts the simulator's signature")
 }
