@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kabinet/kabinet/domain/money"
 )
 
 func allEvents() map[string][]Event {
@@ -18,6 +20,7 @@ func allEvents() map[string][]Event {
 		"policy.prolonged":         {Prolonged{NewPolicyID: newPolicyID, ProlongedAt: now}},
 		"policy.cancelled":         {Cancelled{Reason: "sold the car", EffectiveOn: MustParseDate("2025-06-15"), CancelledAt: now}},
 		"policy.document_attached": {DocumentAttached{Kind: DocumentPolicyPDF, BlobRef: "blob/1", SHA256: hashA, AttachedAt: now}},
+		"policy.payment_refunded":  {PaymentRefunded{PaymentRef: "kaspi-77", RefundRef: "r-1", Amount: money.MustParse("100.50"), RefundedAt: now}},
 	}
 }
 
@@ -67,6 +70,7 @@ func TestCodecFieldNames(t *testing.T) {
 		{Prolonged{NewPolicyID: newPolicyID, ProlongedAt: now}, `{"new_policy_id":"0195a1c2-0000-7000-8000-0000000000a2","prolonged_at":"2025-03-01T10:00:00Z"}`},
 		{Cancelled{Reason: "r", EffectiveOn: MustParseDate("2025-06-15"), CancelledAt: now}, `{"reason":"r","effective_on":"2025-06-15","cancelled_at":"2025-03-01T10:00:00Z"}`},
 		{DocumentAttached{Kind: DocumentReceipt, BlobRef: "b", SHA256: hashA, AttachedAt: now}, `{"kind":"receipt","blob_ref":"b","sha256":"` + hashA + `","attached_at":"2025-03-01T10:00:00Z"}`},
+		{PaymentRefunded{PaymentRef: "p1", RefundRef: "r1", Amount: money.MustParse("1.5"), RefundedAt: now}, `{"payment_ref":"p1","refund_ref":"r1","amount":"1.50","refunded_at":"2025-03-01T10:00:00Z"}`},
 	}
 	for _, tc := range cases {
 		typ, data, err := EncodeEvent(tc.event)

@@ -27,7 +27,8 @@ func Decide(s State, c Command, now time.Time) ([]Event, error) {
 	if c, ok := c.(RefundPayment); ok {
 		return refundPayment(s, c, now)
 	}
-	// A cancelled policy still takes documents (a cancellation notice), nothing else.
+	// A cancelled policy still takes documents (a cancellation notice) and
+	// refunds, nothing else.
 	if s.Cancelled {
 		return nil, fmt.Errorf("%T on policy %s: %w", c, s.Number, ErrPolicyCancelled)
 	}

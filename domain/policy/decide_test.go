@@ -246,6 +246,14 @@ func TestDecideRefundPayment(t *testing.T) {
 		{name: "unknown payment", given: paid, when: refund("p9", "r1", "1"), wantErr: ErrPaymentNotFound},
 		{name: "zero", given: paid, when: refund("p1", "r1", "0"), wantErr: ErrInvalidPayment},
 		{name: "without refund reference", given: paid, when: refund("p1", " ", "1"), wantErr: ErrInvalidPayment},
+		{name: "a refund reference is unique per policy", given: append([]Event{issued(), received("p1", "20000"), received("p2", "25000")},
+			refunded("p1", "r1", "100")), when: refund("p2", "r1", "100"), wantErr: ErrAmountMismatch},
+		{name: "the same refund with another amount", given: append(paid, refunded("p1", "r1", "100")), when: refund("p1", "r1", "200"),
+			wantErr: ErrAmountMismatch},
+		{name: "an installment is paid back only after a cancellation", given: []Event{installmentsIssued(), received("p1", "40000"), instPaid(1, "p1", "40000")},
+			when: refund("p1", "r1", "40000"), wantErr: ErrInvalidPayment},
+		{name: "an installment of a cancelled policy is paid back", given: []Event{installmentsIssued(), received("p1", "40000"), instPaid(1, "p1", "40000"), cancelled},
+			when: refund("p1", "r1", "40000"), want: []Event{refunded("p1", "r1", "40000")}},
 	})
 	s := fold(append(paid, refunded("p1", "r1", "10000"))...)
 	if got := s.Paid(); !got.Equal(money.MustParse("35000")) {

@@ -12,7 +12,8 @@
 //   - Days are Date values (year, month, day; no zone). The term is inclusive
 //     at both ends; a cancellation's EffectiveOn is the first day without
 //     cover. Callers turn a clock into a day in Asia/Almaty before they ask.
-//   - Every payment is a PaymentReceived, and Paid sums those alone. Paying an
+//   - Every payment is a PaymentReceived, and Paid sums those less the
+//     PaymentRefunded that pay money back out of them. Paying an
 //     installment records PaymentReceived followed by InstallmentPaid with the
 //     same reference and amount, so that whatever reacts to money (bonus
 //     accrual) reads one event type.
@@ -34,8 +35,13 @@
 //     amount, a prolongation to the same new policy, the same document (kind
 //     and hash) attached twice. A payment reference is unique per policy
 //     (ErrDuplicatePayment, or ErrAmountMismatch for another amount).
-//   - After cancellation only documents are attached. A prolonged policy
-//     still takes payments: its installments may run on.
+//   - After cancellation only documents and refunds are recorded. A
+//     prolonged policy still takes payments: its installments may run on.
+//   - A refund names the payment it pays back, at most what is left of it,
+//     and has a reference unique per policy (repeated with the same payment
+//     and amount it is a no-op; otherwise ErrAmountMismatch). An installment
+//     is paid back only once the policy is cancelled: a live schedule must
+//     keep agreeing with the money.
 //   - Refusals name fields and amounts, never a person's name or IIN. Times
 //     are stored in UTC at microsecond precision, the precision of the event
 //     store, so a decided event equals its stored copy.

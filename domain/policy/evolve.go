@@ -43,7 +43,7 @@ func Evolve(s State, e Event) State {
 		if i >= 0 {
 			s.payments = slices.Clone(s.payments)
 			s.payments[i].Refunded = s.payments[i].Refunded.Add(e.Amount)
-			s.payments[i].Refunds = append(slices.Clip(s.payments[i].Refunds), e.RefundRef)
+			s.payments[i].Refunds = append(slices.Clip(s.payments[i].Refunds), Refund{Ref: e.RefundRef, Amount: e.Amount})
 		}
 		s.paid = s.paid.Sub(e.Amount)
 	case Prolonged:

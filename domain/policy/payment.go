@@ -98,12 +98,23 @@ func refundPayment(s State, c RefundPayment, now time.Time) ([]Event, error) {
 	case !c.Amount.IsPositive():
 		return nil, fmt.Errorf("amount %s: must be positive: %w", c.Amount, ErrInvalidPayment)
 	}
+	for _, q := range s.payments {
+		for _, r := range q.Refunds {
+			if r.Ref != refund {
+				continue
+			}
+			if q.Ref == ref && r.Amount.Equal(c.Amount) {
+				return nil, nil // the same refund reported again
+			}
+			return nil, fmt.Errorf("refund %s recorded for payment %s with %s: %w", refund, q.Ref, r.Amount, ErrAmountMismatch)
+		}
+	}
 	p, ok := s.payment(ref)
 	if !ok {
 		return nil, fmt.Errorf("refund of payment %s: %w", ref, ErrPaymentNotFound)
 	}
-	if slices.Contains(p.Refunds, refund) {
-		return nil, nil // the same refund reported again
+	if !s.Cancelled && slices.ContainsFunc(s.schedule, func(i ScheduledInstallment) bool { return i.PaymentRef == ref }) {
+		return nil, fmt.Errorf("refund %s of installment payment %s: the policy must be cancelled first: %w", refund, ref, ErrInvalidPayment)
 	}
 	if left := p.Amount.Sub(p.Refunded); left.LessThan(c.Amount) {
 		return nil, fmt.Errorf("refund %s of payment %s: %s left, refunding %s: %w", refund, ref, left, c.Amount, ErrOverRefund)

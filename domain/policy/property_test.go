@@ -35,7 +35,7 @@ func genIssue(t *rapid.T) IssuePolicy {
 // paid in full, and some that do not (wrong amounts, repeated references).
 func genCommand(t *rapid.T, s State) Command {
 	ref := fmt.Sprintf("pay-%d", rapid.IntRange(1, 8).Draw(t, "ref"))
-	switch rapid.IntRange(0, 11).Draw(t, "command") {
+	switch rapid.IntRange(0, 12).Draw(t, "command") {
 	case 0:
 		return genIssue(t)
 	case 1, 2, 3:
@@ -55,6 +55,9 @@ func genCommand(t *rapid.T, s State) Command {
 		return PayInstallment{Number: n, PaymentRef: ref, Amount: amount}
 	case 8:
 		return ProlongPolicy{NewPolicyID: rapid.SampledFrom([]uuid.UUID{newPolicyID, oldPolicyID}).Draw(t, "new policy")}
+	case 10:
+		return RefundPayment{PaymentRef: ref, RefundRef: fmt.Sprintf("refund-%d", rapid.IntRange(1, 4).Draw(t, "refund")),
+			Amount: money.FromTiyn(rapid.Int64Range(1, 20_000_00).Draw(t, "refund amount"))}
 	case 9:
 		return CancelPolicy{Reason: "r", EffectiveOn: MustParseDate("2025-03-01").AddDays(rapid.IntRange(0, 400).Draw(t, "day"))}
 	default:
@@ -64,7 +67,8 @@ func genCommand(t *rapid.T, s State) Command {
 
 // Random command sequences: no installment is paid twice, payments never
 // exceed the premium, an installment payment is always money received, a
-// cancelled policy takes only documents, and replaying what was decided
+// cancelled policy takes only documents and refunds, no payment is paid back
+// beyond its amount, and replaying what was decided
 // (through the codec) gives the state that was built step by step.
 func TestPropertyPolicy(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
@@ -92,7 +96,11 @@ func TestPropertyPolicy(t *testing.T) {
 			wasCancelled := s.Cancelled
 			for i, e := range events {
 				if wasCancelled {
-					require.IsType(rt, DocumentAttached{}, e, "a cancelled policy took %T", e)
+					switch e.(type) {
+					case DocumentAttached, PaymentRefunded:
+					default:
+						rt.Fatalf("a cancelled policy took %T", e)
+					}
 				}
 				if ip, ok := e.(InstallmentPaid); ok {
 					require.False(rt, paidNumbers[ip.Number], "installment %d paid twice", ip.Number)
@@ -112,8 +120,11 @@ func TestPropertyPolicy(t *testing.T) {
 		sum := money.Zero
 		var replayed State
 		for _, e := range log {
-			if pr, ok := e.(PaymentReceived); ok {
-				sum = sum.Add(pr.Amount)
+			switch e := e.(type) {
+			case PaymentReceived:
+				sum = sum.Add(e.Amount)
+			case PaymentRefunded:
+				sum = sum.Sub(e.Amount)
 			}
 			typ, data, err := EncodeEvent(e)
 			require.NoError(rt, err)
@@ -122,7 +133,10 @@ func TestPropertyPolicy(t *testing.T) {
 			replayed = Evolve(replayed, back)
 		}
 		assert.Equal(rt, s, replayed)
-		assert.True(rt, sum.Equal(s.Paid()), "paid %s, payments add up to %s", s.Paid(), sum)
+		assert.True(rt, sum.Equal(s.Paid()), "paid %s, payments less refunds add up to %s", s.Paid(), sum)
+		for _, p := range s.Payments() {
+			assert.False(rt, p.Amount.LessThan(p.Refunded), "payment %s of %s paid back %s", p.Ref, p.Amount, p.Refunded)
+		}
 		for _, i := range s.Schedule() {
 			assert.Equal(rt, paidNumbers[i.Number], i.Paid(), "installment %d", i.Number)
 		}

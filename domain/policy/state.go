@@ -58,7 +58,13 @@ type Payment struct {
 	Amount   money.KZT
 	PaidAt   time.Time
 	Refunded money.KZT // paid back so far
-	Refunds  []string  // the refunds' references
+	Refunds  []Refund  // in order
+}
+
+// Refund is money paid back out of a payment.
+type Refund struct {
+	Ref    string
+	Amount money.KZT
 }
 
 // Document is a document of the policy on file.
