@@ -37,7 +37,6 @@ func (a Access) String() string {
 type Operation struct {
 	Name     string // "Login"; the SOAP request element, the response is Name+"Response"
 	Access   Access
-	Mutates  bool // changes something (JSON: POST; the rest answer GET where they have no body)
 	Doc      string
 	Request  reflect.Type
 	Response reflect.Type
@@ -47,10 +46,10 @@ type Operation struct {
 // NewRequest returns a pointer to a new zero request of the operation.
 func (op Operation) NewRequest() any { return reflect.New(op.Request).Interface() }
 
-func op[Req, Resp any](name string, access Access, mutates bool, doc string,
+func op[Req, Resp any](name string, access Access, doc string,
 	fn func(s *Service, ctx context.Context, c Caller, req *Req) (*Resp, error)) Operation {
 	return Operation{
-		Name: name, Access: access, Mutates: mutates, Doc: doc,
+		Name: name, Access: access, Doc: doc,
 		Request: reflect.TypeFor[Req](), Response: reflect.TypeFor[Resp](),
 		call: func(ctx context.Context, s *Service, c Caller, req any) (any, error) {
 			r, ok := req.(*Req)
@@ -65,39 +64,39 @@ func op[Req, Resp any](name string, access Access, mutates bool, doc string,
 // Operations lists every operation, in the order the documents show them.
 func Operations() []Operation {
 	return []Operation{
-		op("StartRegistration", Public, true, "Looks the IIN up in KIAS, then in ESBD, and opens a registration.", (*Service).StartRegistration),
-		op("SendRegistrationCode", Public, true, "Sends the SMS code of a registration to the phone on file or to a phone the client typed.", (*Service).SendRegistrationCode),
-		op("ConfirmRegistration", Public, true, "Creates the cabinet once the SMS code is right and opens a session.", (*Service).ConfirmRegistration),
-		op("RegisterAfterPurchase", Public, true, "Creates the cabinet of a client who bought a policy online and sends the access code by SMS.", (*Service).RegisterAfterPurchase),
-		op("Login", Public, true, "Checks a login (IIN or phone) and access code and opens a session.", (*Service).Login),
-		op("ResetAccessCode", Public, true, "Sends a new access code by SMS to the phone on file; the answer is the same whether or not the login exists.", (*Service).ResetAccessCode),
-		op("Logout", ClientSession, true, "Ends the session.", (*Service).Logout),
-		op("ChangeAccessCode", ClientSession, true, "Replaces the access code with one the client chose.", (*Service).ChangeAccessCode),
-		op("GetPersonalData", ClientSession, false, "Reads the client's personal data from KIAS.", (*Service).GetPersonalData),
-		op("UpdatePersonalData", ClientSession, true, "Saves the client's personal data to KIAS.", (*Service).UpdatePersonalData),
-		op("UploadDocumentScan", ClientSession, true, "Stores a scan of an ID card, driving licence, vehicle registration or passport in KIAS.", (*Service).UploadDocumentScan),
-		op("ListDocumentScans", ClientSession, false, "Lists the client's document scans.", (*Service).ListDocumentScans),
-		op("GetDocumentScan", ClientSession, false, "Returns one scan with its content.", (*Service).GetDocumentScan),
-		op("GetSettings", ClientSession, false, "Returns notification channels per kind and auto-prolongation.", (*Service).GetSettings),
-		op("UpdateSettings", ClientSession, true, "Replaces the client's settings.", (*Service).UpdateSettings),
-		op("ListPolicies", ClientSession, false, "Lists the client's policies in a tab with the count of every tab.", (*Service).ListPolicies),
-		op("GetPolicy", ClientSession, false, "Returns a policy with all its details.", (*Service).GetPolicy),
-		op("GetPolicyDocument", ClientSession, false, "Returns the policy as a PDF.", (*Service).GetPolicyDocument),
-		op("PayInstallment", ClientSession, true, "Returns a payment link for the next installment.", (*Service).PayInstallment),
-		op("ProlongPolicy", ClientSession, false, "Returns a renewal draft pre-filled from the policy for the purchase form.", (*Service).ProlongPolicy),
-		op("ListClaims", ClientSession, false, "Lists the client's claims, in settlement or settled.", (*Service).ListClaims),
-		op("GetClaim", ClientSession, false, "Returns a claim with its timeline and documents, missing ones first.", (*Service).GetClaim),
-		op("GetBonusAccount", ClientSession, false, "Returns the bonus balance and a page of the ledger.", (*Service).GetBonusAccount),
-		op("SpendBonus", ClientSession, true, "Pays for an order with points, once per order.", (*Service).SpendBonus),
-		op("ListNotifications", ClientSession, false, "Lists the client's notifications, newest first.", (*Service).ListNotifications),
-		op("MarkNotificationRead", ClientSession, true, "Marks a notification as read.", (*Service).MarkNotificationRead),
-		op("IssuePolicy", InsurerSystem, true, "Records a contract concluded in KIAS.", (*Service).IssuePolicy),
-		op("RecordPayment", InsurerSystem, true, "Records money received on a policy or one of its installments.", (*Service).RecordPayment),
-		op("RefundPayment", InsurerSystem, true, "Records money paid back out of a payment; the bonus points it earned are taken back.", (*Service).RefundPayment),
-		op("ReportClaim", InsurerSystem, true, "Opens a claim on a policy.", (*Service).ReportClaim),
-		op("ChangeClaimStatus", InsurerSystem, true, "Moves a claim to another stage.", (*Service).ChangeClaimStatus),
-		op("RequestClaimDocuments", InsurerSystem, true, "Asks the client for documents for a claim.", (*Service).RequestClaimDocuments),
-		op("ReceiveClaimDocument", InsurerSystem, true, "Records a document received for a claim.", (*Service).ReceiveClaimDocument),
+		op("StartRegistration", Public, "Looks the IIN up in KIAS, then in ESBD, and opens a registration.", (*Service).StartRegistration),
+		op("SendRegistrationCode", Public, "Sends the SMS code of a registration to the phone on file or to a phone the client typed.", (*Service).SendRegistrationCode),
+		op("ConfirmRegistration", Public, "Creates the cabinet once the SMS code is right and opens a session.", (*Service).ConfirmRegistration),
+		op("RegisterAfterPurchase", Public, "Creates the cabinet of a client who bought a policy online and sends the access code by SMS.", (*Service).RegisterAfterPurchase),
+		op("Login", Public, "Checks a login (IIN or phone) and access code and opens a session.", (*Service).Login),
+		op("ResetAccessCode", Public, "Sends a new access code by SMS to the phone on file; the answer is the same whether or not the login exists.", (*Service).ResetAccessCode),
+		op("Logout", ClientSession, "Ends the session.", (*Service).Logout),
+		op("ChangeAccessCode", ClientSession, "Replaces the access code with one the client chose.", (*Service).ChangeAccessCode),
+		op("GetPersonalData", ClientSession, "Reads the client's personal data from KIAS.", (*Service).GetPersonalData),
+		op("UpdatePersonalData", ClientSession, "Saves the client's personal data to KIAS.", (*Service).UpdatePersonalData),
+		op("UploadDocumentScan", ClientSession, "Stores a scan of an ID card, driving licence, vehicle registration or passport in KIAS.", (*Service).UploadDocumentScan),
+		op("ListDocumentScans", ClientSession, "Lists the client's document scans.", (*Service).ListDocumentScans),
+		op("GetDocumentScan", ClientSession, "Returns one scan with its content.", (*Service).GetDocumentScan),
+		op("GetSettings", ClientSession, "Returns notification channels per kind and auto-prolongation.", (*Service).GetSettings),
+		op("UpdateSettings", ClientSession, "Replaces the client's settings.", (*Service).UpdateSettings),
+		op("ListPolicies", ClientSession, "Lists the client's policies in a tab with the count of every tab.", (*Service).ListPolicies),
+		op("GetPolicy", ClientSession, "Returns a policy with all its details.", (*Service).GetPolicy),
+		op("GetPolicyDocument", ClientSession, "Returns the policy as a PDF.", (*Service).GetPolicyDocument),
+		op("PayInstallment", ClientSession, "Returns a payment link for the next installment.", (*Service).PayInstallment),
+		op("ProlongPolicy", ClientSession, "Returns a renewal draft pre-filled from the policy for the purchase form.", (*Service).ProlongPolicy),
+		op("ListClaims", ClientSession, "Lists the client's claims, in settlement or settled.", (*Service).ListClaims),
+		op("GetClaim", ClientSession, "Returns a claim with its timeline and documents, missing ones first.", (*Service).GetClaim),
+		op("GetBonusAccount", ClientSession, "Returns the bonus balance and a page of the ledger.", (*Service).GetBonusAccount),
+		op("SpendBonus", ClientSession, "Pays for an order with points, once per order.", (*Service).SpendBonus),
+		op("ListNotifications", ClientSession, "Lists the client's notifications, newest first.", (*Service).ListNotifications),
+		op("MarkNotificationRead", ClientSession, "Marks a notification as read.", (*Service).MarkNotificationRead),
+		op("IssuePolicy", InsurerSystem, "Records a contract concluded in KIAS.", (*Service).IssuePolicy),
+		op("RecordPayment", InsurerSystem, "Records money received on a policy or one of its installments.", (*Service).RecordPayment),
+		op("RefundPayment", InsurerSystem, "Records money paid back out of a payment; the bonus points it earned are taken back.", (*Service).RefundPayment),
+		op("ReportClaim", InsurerSystem, "Opens a claim on a policy.", (*Service).ReportClaim),
+		op("ChangeClaimStatus", InsurerSystem, "Moves a claim to another stage.", (*Service).ChangeClaimStatus),
+		op("RequestClaimDocuments", InsurerSystem, "Asks the client for documents for a claim.", (*Service).RequestClaimDocuments),
+		op("ReceiveClaimDocument", InsurerSystem, "Records a document received for a claim.", (*Service).ReceiveClaimDocument),
 	}
 }
 

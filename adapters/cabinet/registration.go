@@ -315,22 +315,23 @@ func derivedCode(hexHash string) string {
 	return fmt.Sprintf("%06d", n%1_000_000)
 }
 
-// confirmPolicy checks that number is a policy of the IIN's holder, in KIAS
-// or in kabinet's own read model.
+// confirmPolicy checks that number is a policy of the IIN's holder, in
+// kabinet's own read model or else in KIAS, which is asked only when needed
+// (and may be down).
 func (s *Service) confirmPolicy(ctx context.Context, iin kz.IIN, number string) error {
 	number = strings.TrimSpace(number)
 	if number == "" {
 		return &Error{Code: CodePhoneConfirmation, Field: "policyNumber", Message: "replacing the phone on file needs the number of one of your policies"}
 	}
-	pctx, cancel := s.partner(ctx)
-	defer cancel()
-	ok, err := s.d.KIAS.HasPolicy(pctx, iin, number)
+	ok, err := s.holdsPolicyNumber(ctx, s.d.Clients.IDFor(iin), number)
 	if err != nil {
-		return s.unavailable(ctx, "KIAS", err)
+		return err
 	}
 	if !ok {
-		if ok, err = s.holdsPolicyNumber(ctx, s.d.Clients.IDFor(iin), number); err != nil {
-			return err
+		pctx, cancel := s.partner(ctx)
+		defer cancel()
+		if ok, err = s.d.KIAS.HasPolicy(pctx, iin, number); err != nil {
+			return s.unavailable(ctx, "KIAS", err)
 		}
 	}
 	if !ok {
