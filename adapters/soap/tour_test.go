@@ -67,8 +67,17 @@ func TestEveryOperation(t *testing.T) {
 			{Number: 1, DueOn: "2026-01-01", Amount: "24000.00"}, {Number: 2, DueOn: "2026-07-01", Amount: "24000.00"}},
 	}, &issued)
 	ok(insurer, "RecordPayment", &cabinet.RecordPaymentRequest{KIASContractID: contract, PaymentRef: "PAY-" + contract, Amount: "24000.00", Installment: 1}, &cabinet.RecordPaymentResponse{})
+	// A refund, of a policy paid at once (an installment is paid back only
+	// after a cancellation).
+	paidAtOnce := contract + "-C"
+	ok(insurer, "IssuePolicy", &cabinet.IssuePolicyRequest{
+		KIASContractID: paidAtOnce, Number: "PROP-" + paidAtOnce[3:], Product: "property", Insurer: "АО «Страховая компания»",
+		StartsOn: "2026-01-01", EndsOn: "2026-12-31", Holder: cabinet.PersonInput{Name: "Нурланова Асель", IIN: iin.String()},
+		Premium: "12000.00", PaymentMethod: "card",
+	}, &cabinet.IssuePolicyResponse{})
+	ok(insurer, "RecordPayment", &cabinet.RecordPaymentRequest{KIASContractID: paidAtOnce, PaymentRef: "PAY-" + paidAtOnce, Amount: "12000.00"}, &cabinet.RecordPaymentResponse{})
 	var refund cabinet.RefundPaymentResponse
-	ok(insurer, "RefundPayment", &cabinet.RefundPaymentRequest{KIASContractID: contract, PaymentRef: "PAY-" + contract, RefundRef: "REF-" + contract,
+	ok(insurer, "RefundPayment", &cabinet.RefundPaymentRequest{KIASContractID: paidAtOnce, PaymentRef: "PAY-" + paidAtOnce, RefundRef: "REF-" + paidAtOnce,
 		Amount: "1000.00", RefundedAt: "2026-02-01T10:00:00+05:00"}, &refund)
 	assert.True(t, refund.Recorded)
 	claimNumber := "VD-" + contract[3:]
