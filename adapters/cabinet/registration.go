@@ -69,7 +69,6 @@ func (s *Service) StartRegistration(ctx context.Context, c Caller, req *StartReg
 	if err != nil {
 		return nil, fmt.Errorf("open registration: %w", err)
 	}
-	_, _ = s.d.Pool.Exec(ctx, `DELETE FROM registrations WHERE expires_at < $1`, now)
 	out := &StartRegistrationResponse{RegistrationID: r.ID.String(), FoundIn: r.FoundIn}
 	if r.FoundIn != "none" {
 		out.MaskedName = maskName(r.FirstName, r.LastName)

@@ -86,7 +86,7 @@ func newApp(cfg config, pool *pgxpool.Pool, store eventstore.Store, waiter cabin
 	if err != nil {
 		return nil, err
 	}
-	a.loops = append(a.loops, b.Run, set.Scheduler().Run, feed.Run)
+	a.loops = append(a.loops, b.Run, set.Scheduler().Run, feed.Run, service.RunSweeper)
 	return a, nil
 }
 

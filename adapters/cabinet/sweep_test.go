@@ -1,0 +1,41 @@
+package cabinet_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kabinet/kabinet/adapters/cabinet"
+)
+
+// Sweep clears expired sessions, registrations and closed rate-limit
+// windows, and leaves whatever may still be used.
+func TestSweepClearsOnlyWhatExpired(t *testing.T) {
+	k := newKit(t)
+	ctx := context.Background()
+	c := k.Client(t) // a live session
+	call[cabinet.StartRegistrationResponse](t, k, "StartRegistration", k.Website(), &cabinet.StartRegistrationRequest{IIN: "851231400001"})
+	count := func(table string) int {
+		var n int
+		require.NoError(t, k.Pool.QueryRow(ctx, `SELECT count(*) FROM `+table).Scan(&n))
+		return n
+	}
+	sessions, registrations, limits := count("sessions"), count("registrations"), count("rate_limits")
+	require.Positive(t, limits)
+
+	n, err := k.Service.Sweep(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "nothing has expired yet")
+
+	k.Advance(37 * time.Hour) // past the 12-hour session and a day more
+	n, err = k.Service.Sweep(ctx)
+	require.NoError(t, err)
+	assert.EqualValues(t, sessions+registrations+limits, n)
+	assert.Zero(t, count("sessions")+count("registrations")+count("rate_limits"))
+	_, err = k.Call(ctx, "GetSettings", c.Session, &cabinet.GetSettingsRequest{})
+	e, _ := cabinet.ErrorOf(err)
+	assert.Equal(t, cabinet.CodeSessionRequired, e.Code)
+}
