@@ -1,7 +1,7 @@
 // Package mail sends kabinet's e-mail to clients over SMTP: STARTTLS and AUTH
 // PLAIN, MIME messages in UTF-8 with RFC 2047 subjects, quoted-printable
-// text and base64 attachments (the policy PDF), and the Russian texts of the
-// notices (ExpiringPolicy, InstallmentDue, ClaimStatus, MissingDocuments).
+// text and base64 attachments (the policy PDF). The texts are the reactions'
+// (adapters/reactions).
 //
 // Nothing here logs, and no error quotes an address, a subject or a body:
 // a server's reply is reduced to its status codes, because a refusal usually

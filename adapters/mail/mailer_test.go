@@ -18,7 +18,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/adapters/mail"
-	"github.com/kabinet/kabinet/domain/policy"
 )
 
 const (
@@ -112,11 +111,14 @@ func TestSendDeliversARussianLetterWithThePolicyPDFOverSTARTTLS(t *testing.T) {
 	srv := startServer(t, serverOptions{})
 	m := newMailer(t, config(srv))
 	pdf := pdfBytes()
-	msg := mail.ExpiringPolicy{
-		To: clientAddr, PolicyNumber: "OGPO-2025-000123", Product: policy.ProductOGPOVTS,
-		EndsOn: policy.MustParseDate("2025-03-31"), DaysLeft: 7,
-		CabinetURL: "https://cabinet.example.kz/policies/42", PolicyPDF: pdf,
-	}.Message()
+	msg := mail.Message{
+		To:      clientAddr,
+		Subject: "Полис ОГПО ВТС № OGPO-2025-000123 заканчивается через 7 дней",
+		Text: "Полис ОГПО ВТС № OGPO-2025-000123 действует по 31.03.2025 включительно.\n\n" +
+			"Открыть личный кабинет: https://cabinet.example.kz/policies/42\n",
+		HTML:        `<p>Полис ОГПО ВТС № OGPO-2025-000123 действует по 31.03.2025 включительно.</p><p><a href="https://cabinet.example.kz/policies/42">Открыть личный кабинет</a></p>`,
+		Attachments: []mail.Attachment{{Name: "polis-OGPO-2025-000123.pdf", ContentType: "application/pdf", Data: pdf}},
+	}
 
 	require.NoError(t, m.Send(t.Context(), msg))
 
@@ -159,7 +161,8 @@ func TestSendDeliversARussianLetterWithThePolicyPDFOverSTARTTLS(t *testing.T) {
 func TestSendWithTheSameIdempotencyKeyRepeatsTheMessageID(t *testing.T) {
 	srv := startServer(t, serverOptions{})
 	m := newMailer(t, config(srv))
-	msg := mail.ClaimStatus{To: clientAddr, ClaimNumber: "77", Status: "appraisal", IdempotencyKey: "event-1"}.Message()
+	msg := letter()
+	msg.IdempotencyKey = "event-1"
 	require.NoError(t, m.Send(t.Context(), msg))
 	require.NoError(t, m.Send(t.Context(), msg))
 	msg.IdempotencyKey = "event-2"
@@ -358,5 +361,6 @@ func TestConfigValidate(t *testing.T) {
 
 // letter is a small valid message.
 func letter() mail.Message {
-	return mail.MissingDocuments{To: clientAddr, ClaimNumber: "77", Documents: []string{"Справка о ДТП"}}.Message()
+	return mail.Message{To: clientAddr, Subject: "По страховому случаю № 77 нужны документы",
+		Text: "Для урегулирования страхового случая № 77 нужна справка о ДТП.\n"}
 }
