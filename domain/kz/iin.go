@@ -135,3 +135,27 @@ func (v *IIN) UnmarshalText(b []byte) error {
 	*v = p
 	return nil
 }
+
+// CompleteIIN appends the check digit to the first eleven digits of an IIN,
+// for generators of test and demo data; ErrIINNeverIssued when the digits
+// have no check digit.
+func CompleteIIN(first11 string) (IIN, error) {
+	if len(first11) != 11 {
+		return IIN{}, fmt.Errorf("complete IIN: %w, got %d of the first 11", ErrIINLength, len(first11))
+	}
+	var d [12]int
+	for i := range 11 {
+		c := first11[i]
+		if c < '0' || c > '9' {
+			return IIN{}, fmt.Errorf("complete IIN: %w", ErrIINDigits)
+		}
+		d[i] = int(c - '0')
+	}
+	r := weighted(d, firstWeights)
+	if r == 10 {
+		if r = weighted(d, secondWeights); r == 10 {
+			return IIN{}, fmt.Errorf("complete IIN: %w", ErrIINNeverIssued)
+		}
+	}
+	return ParseIIN(first11 + string(rune('0'+r)))
+}

@@ -2,6 +2,7 @@ package kz_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -230,4 +231,22 @@ func FuzzParseIIN(f *testing.F) {
 		v.Sex()
 		assert.Len(t, v.Masked(), 12)
 	})
+}
+
+func TestCompleteIIN(t *testing.T) {
+	for _, want := range []string{"900115300003", "851231400001", "050720600002", "900115300401"} {
+		got, err := kz.CompleteIIN(want[:11])
+		if err != nil || got.String() != want {
+			t.Errorf("kz.CompleteIIN(%s) = %v, %v; want %s", want[:11], got, err, want)
+		}
+	}
+	if _, err := kz.CompleteIIN("90011530120"); !errors.Is(err, kz.ErrIINNeverIssued) {
+		t.Errorf("never issued: got %v", err)
+	}
+	if _, err := kz.CompleteIIN("9001153000"); !errors.Is(err, kz.ErrIINLength) {
+		t.Errorf("short: got %v", err)
+	}
+	if _, err := kz.CompleteIIN("9001153000a"); !errors.Is(err, kz.ErrIINDigits) {
+		t.Errorf("letters: got %v", err)
+	}
 }

@@ -127,11 +127,7 @@ func (k *cabinetKit) issuePolicy(ctx context.Context, clientID uuid.UUID, iin kz
 func sessionIIN(i int) (kz.IIN, error) {
 	for serial := range 10_000 {
 		base := fmt.Sprintf("4001153%04d", serial)
-		c, ok := iinCheckDigit(base)
-		if !ok {
-			continue
-		}
-		iin, err := kz.ParseIIN(base + fmt.Sprint(c))
+		iin, err := kz.CompleteIIN(base)
 		if err != nil {
 			continue
 		}
@@ -141,21 +137,4 @@ func sessionIIN(i int) (kz.IIN, error) {
 		i--
 	}
 	return kz.IIN{}, fmt.Errorf("no IIN left for session %d", i)
-}
-
-// iinCheckDigit is the IIN's control digit; ok is false for the serials
-// that have none and are never issued.
-func iinCheckDigit(s string) (int, bool) {
-	sum := func(weights [11]int) int {
-		t := 0
-		for i, w := range weights {
-			t += int(s[i]-'0') * w
-		}
-		return t % 11
-	}
-	r := sum([11]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
-	if r == 10 {
-		r = sum([11]int{3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2})
-	}
-	return r, r != 10
 }

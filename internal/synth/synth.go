@@ -173,27 +173,10 @@ func (g *Generator) iin() kz.IIN {
 			century += 2
 		}
 		s := fmt.Sprintf("%s%d%04d", d.Format("060102"), century, g.rng.IntN(10000))
-		if c, ok := checkDigit(s); ok {
-			if iin, err := kz.ParseIIN(s + fmt.Sprint(c)); err == nil {
-				return iin
-			}
+		if iin, err := kz.CompleteIIN(s); err == nil {
+			return iin
 		}
 	}
-}
-
-func checkDigit(s string) (int, bool) {
-	sum := func(weights [11]int) int {
-		t := 0
-		for i, w := range weights {
-			t += int(s[i]-'0') * w
-		}
-		return t % 11
-	}
-	r := sum([11]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
-	if r == 10 {
-		r = sum([11]int{3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2})
-	}
-	return r, r != 10
 }
 
 func (g *Generator) phone() kz.Phone {

@@ -168,28 +168,10 @@ func NewIIN() kz.IIN {
 		if n >= 10000 {
 			base = fmt.Sprintf("%02d0115%d%04d", 70+(n/10000)%29, 3, n%10000)
 		}
-		if iin, err := kz.ParseIIN(base + checkDigit(base)); err == nil {
+		if iin, err := kz.CompleteIIN(base); err == nil {
 			return iin
 		}
 	}
-}
-
-func checkDigit(s string) string {
-	sum := func(weights []int) int {
-		t := 0
-		for i, w := range weights {
-			t += int(s[i]-'0') * w
-		}
-		return t % 11
-	}
-	r := sum([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
-	if r == 10 {
-		r = sum([]int{3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2})
-	}
-	if r == 10 {
-		return "x" // never issued: ParseIIN refuses it and NewIIN tries the next
-	}
-	return fmt.Sprint(r)
 }
 
 var phoneSerial atomic.Int64
