@@ -223,6 +223,13 @@ func (c *Clients) codeRecordFailure(ctx context.Context, clientID uuid.UUID, che
 		return time.Time{}, fmt.Errorf("record failed attempt: %w", err)
 	}
 	_, events, err := c.codeExecuteChecked(ctx, clientID, runID, checked, client.RecordLoginAttempt{Success: false})
+	if errors.Is(err, client.ErrLoginLocked) {
+		// A concurrent guess locked the client between the load and this
+		// decision: say until when, as a lock seen at the load does.
+		if state, _, lerr := c.load(ctx, clientID); lerr == nil && !state.LockedUntil.IsZero() {
+			return state.LockedUntil, nil
+		}
+	}
 	if err != nil {
 		return time.Time{}, err
 	}

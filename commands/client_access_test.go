@@ -329,6 +329,12 @@ func TestConcurrentWrongLoginsLockOnce(t *testing.T) {
 				invalid++
 			case errors.Is(err, client.ErrLoginLocked):
 				locked++
+				// Regression: an attacker whose decision met a lock made by
+				// another got a plain error, and the API no Retry-After.
+				var le *commands.LockedError
+				if assert.ErrorAs(t, err, &le, "attacker %d: the lock says until when", i) {
+					assert.True(t, le.Until.After(clientStart), "attacker %d: until %s", i, le.Until)
+				}
 			default:
 				t.Errorf("attacker %d: unexpected %v", i, err)
 			}
