@@ -16,7 +16,7 @@ import (
 )
 
 // maxBody is the largest request body accepted, the same on both protocols.
-const maxBody = 1 << 20
+const maxBody = cabinet.MaxRequestBytes
 
 var binaryType = reflect.TypeFor[cabinet.Binary]()
 

@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/kabinet/kabinet/adapters/cabinet"
 )
 
@@ -153,7 +151,7 @@ func (h *Handler) endpoint(ep *endpoint) http.Handler {
 			h.fail(w, r, ep, id, err)
 			return
 		}
-		resp, err := h.svc.Invoke(r.Context(), ep.op, credentials(r, id), req)
+		resp, err := h.svc.Invoke(r.Context(), ep.op, cabinet.CredentialsFrom(r.Header, id), req)
 		if err != nil {
 			h.fail(w, r, ep, id, err)
 			return
@@ -200,35 +198,7 @@ func (h *Handler) catch(w http.ResponseWriter, r *http.Request, ep *endpoint, id
 // requestID is the caller's X-Request-ID when it is a sensible token, or a
 // new one; either way it is echoed in the response.
 func requestID(w http.ResponseWriter, r *http.Request) string {
-	id := r.Header.Get("X-Request-ID")
-	if !validRequestID(id) {
-		id = uuid.NewString()
-	}
+	id := cabinet.RequestID(r.Header)
 	w.Header().Set("X-Request-ID", id)
 	return id
-}
-
-func validRequestID(id string) bool {
-	if id == "" || len(id) > 128 {
-		return false
-	}
-	for i := range len(id) {
-		if id[i] < 0x21 || id[i] > 0x7e {
-			return false
-		}
-	}
-	return true
-}
-
-// credentials are what the request says about who sends it.
-func credentials(r *http.Request, id string) cabinet.Credentials {
-	c := cabinet.Credentials{
-		APIKey:         r.Header.Get("X-API-Key"),
-		IdempotencyKey: r.Header.Get("Idempotency-Key"),
-		CorrelationID:  id,
-	}
-	if scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " "); ok && strings.EqualFold(scheme, "Bearer") {
-		c.SessionToken = strings.TrimSpace(token)
-	}
-	return c
 }

@@ -2,11 +2,9 @@ package httpapi
 
 import (
 	"encoding/json"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
 )
@@ -44,7 +42,7 @@ func writeProblemStatus(w http.ResponseWriter, requestID string, e *cabinet.Erro
 		RequestID: requestID,
 	}
 	if e.RetryAfter > 0 {
-		p.RetryAfterSeconds = retryAfterSeconds(e.RetryAfter)
+		p.RetryAfterSeconds = e.RetryAfterSeconds()
 		w.Header().Set("Retry-After", strconv.FormatInt(p.RetryAfterSeconds, 10))
 	}
 	body, err := json.Marshal(p)
@@ -61,10 +59,6 @@ func writeProblemStatus(w http.ResponseWriter, requestID string, e *cabinet.Erro
 
 // retryAfterSeconds rounds up, so that a caller who waits that long is not
 // turned away again.
-func retryAfterSeconds(d time.Duration) int64 {
-	return int64(math.Ceil(d.Seconds()))
-}
-
 // title is the short, fixed summary of a code: "INVALID_ARGUMENT" becomes
 // "Invalid argument".
 func title(c cabinet.Code) string {

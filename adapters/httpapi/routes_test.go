@@ -113,8 +113,9 @@ func TestPrefers(t *testing.T) {
 func TestProblemBasics(t *testing.T) {
 	assert.Equal(t, "Invalid argument", title(cabinet.CodeInvalidArgument))
 	assert.Equal(t, "Not found", title(cabinet.CodeNotFound))
-	assert.EqualValues(t, 2, retryAfterSeconds(1100*time.Millisecond), "rounded up")
-	assert.EqualValues(t, 60, retryAfterSeconds(time.Minute))
+	assert.EqualValues(t, 2, (&cabinet.Error{RetryAfter: 1100 * time.Millisecond}).RetryAfterSeconds(), "rounded up")
+	assert.EqualValues(t, 60, (&cabinet.Error{RetryAfter: time.Minute}).RetryAfterSeconds())
+	assert.Zero(t, (&cabinet.Error{}).RetryAfterSeconds())
 
 	w := httptest.NewRecorder()
 	writeProblem(w, "r-1", &cabinet.Error{Code: cabinet.CodeLocked, Message: "wait", RetryAfter: 90*time.Second + time.Millisecond})

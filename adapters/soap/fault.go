@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // The Envelope and Fault are written by hand with fixed prefixes (soap: for
@@ -51,13 +50,6 @@ type faultDetail struct {
 
 // retryAfterSeconds rounds up, so that a client waiting that long is never
 // early.
-func retryAfterSeconds(d time.Duration) int64 {
-	if d <= 0 {
-		return 0
-	}
-	return int64((d + time.Second - 1) / time.Second)
-}
-
 // writeFault answers with a fault of version v. status 0 means the status
 // the SOAP HTTP binding gives the fault: 500 for every 1.1 fault, 400 for a
 // 1.2 Sender fault and 500 for the other 1.2 faults.
@@ -75,7 +67,7 @@ func writeFault(w http.ResponseWriter, v version, status int, ref *refusal) {
 		message = string(e.Code)
 	}
 	detail, err := xml.Marshal(faultDetail{Code: string(e.Code), Field: e.Field, Message: message,
-		RetryAfterSeconds: retryAfterSeconds(e.RetryAfter)})
+		RetryAfterSeconds: e.RetryAfterSeconds()})
 	if err != nil { // a struct of strings always marshals
 		panic(fmt.Sprintf("soap: marshal the fault detail: %v", err))
 	}
@@ -90,7 +82,7 @@ func writeFault(w http.ResponseWriter, v version, status int, ref *refusal) {
 	}
 	b.WriteString(envelopeEnd(v))
 
-	if s := retryAfterSeconds(e.RetryAfter); s > 0 {
+	if s := e.RetryAfterSeconds(); s > 0 {
 		w.Header().Set("Retry-After", fmt.Sprint(s))
 	}
 	w.Header().Set("Content-Type", v.contentType())

@@ -13,13 +13,11 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/kabinet/kabinet/adapters/cabinet"
 )
 
-// MaxBodyBytes is the largest request body accepted.
-const MaxBodyBytes = 1 << 20
+// MaxBodyBytes is the largest request body accepted, the same on both protocols.
+const MaxBodyBytes = cabinet.MaxRequestBytes
 
 // Config tunes the handler. The zero value is usable.
 type Config struct {
@@ -88,7 +86,7 @@ func NewHandler(svc *cabinet.Service, cfg Config) (http.Handler, error) {
 // ServeHTTP answers every request with a SOAP message: the operation's
 // response, the WSDL, or a Fault.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	reqID := requestID(r.Header.Get("X-Request-ID"))
+	reqID := cabinet.RequestID(r.Header)
 	w.Header().Set("X-Request-ID", reqID)
 	switch {
 	case r.Method == http.MethodPost:
@@ -149,13 +147,7 @@ func (h *Handler) serveEnvelope(w http.ResponseWriter, r *http.Request, reqID st
 		writeFault(w, req.version, 0, ref)
 		return
 	}
-	creds := cabinet.Credentials{
-		APIKey:         r.Header.Get("X-API-Key"),
-		SessionToken:   bearer(r.Header.Get("Authorization")),
-		IdempotencyKey: r.Header.Get("Idempotency-Key"),
-		CorrelationID:  reqID,
-	}
-	resp, err := h.svc.Invoke(r.Context(), req.op, creds, req.payload)
+	resp, err := h.svc.Invoke(r.Context(), req.op, cabinet.CredentialsFrom(r.Header, reqID), req.payload)
 	if err != nil {
 		writeFault(w, req.version, 0, &refusal{err: h.errorOf(r.Context(), err, req.op.Name, reqID)})
 		return
@@ -222,27 +214,4 @@ func fromContentType(ct string) (v version, charsetOK bool) {
 	}
 	cs, ok := params["charset"]
 	return v, !ok || strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "utf8")
-}
-
-// bearer is the token of an Authorization: Bearer header.
-func bearer(h string) string {
-	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return ""
-	}
-	return strings.TrimSpace(token)
-}
-
-// requestID keeps the caller's correlation ID when it is a sensible token,
-// and makes one up otherwise.
-func requestID(id string) string {
-	if id == "" || len(id) > 128 {
-		return uuid.NewString()
-	}
-	for _, r := range id {
-		if r <= ' ' || r > '~' {
-			return uuid.NewString()
-		}
-	}
-	return id
 }
