@@ -159,13 +159,9 @@ func (s *Service) RecordPayment(ctx context.Context, c Caller, req *RecordPaymen
 	if req.Installment < 0 {
 		return nil, invalid("installment", "must be positive")
 	}
-	id := s.d.Policies.IDFor(contract)
-	p, err := s.d.Policies.Load(ctx, id)
+	id, p, err := s.policyByContract(ctx, contract)
 	if err != nil {
 		return nil, err
-	}
-	if !p.Exists() {
-		return nil, &Error{Code: CodeNotFound, Field: "kiasContractId", Message: "no policy with this contract"}
 	}
 	cmdID := naturalID("payment", contract, ref)
 	var res commands.Result
@@ -208,13 +204,9 @@ func (s *Service) RefundPayment(ctx context.Context, c Caller, req *RefundPaymen
 	if err != nil {
 		return nil, err
 	}
-	id := s.d.Policies.IDFor(contract)
-	p, err := s.d.Policies.Load(ctx, id)
+	id, _, err := s.policyByContract(ctx, contract)
 	if err != nil {
 		return nil, err
-	}
-	if !p.Exists() {
-		return nil, &Error{Code: CodeNotFound, Field: "kiasContractId", Message: "no policy with this contract"}
 	}
 	res, err := s.d.Policies.RefundPayment(ctx, naturalID("refund", contract, refund), id, policy.RefundPayment{
 		PaymentRef: ref, RefundRef: refund, Amount: amt, RefundedAt: at})
@@ -244,13 +236,9 @@ func (s *Service) ReportClaim(ctx context.Context, c Caller, req *ReportClaimReq
 	if reportedAt.After(s.cfg.Now()) {
 		return nil, invalid("reportedAt", "must not be in the future")
 	}
-	policyID := s.d.Policies.IDFor(contract)
-	p, err := s.d.Policies.Load(ctx, policyID)
+	policyID, p, err := s.policyByContract(ctx, contract)
 	if err != nil {
 		return nil, err
-	}
-	if !p.Exists() {
-		return nil, &Error{Code: CodeNotFound, Field: "kiasContractId", Message: "no policy with this contract"}
 	}
 	id, res, err := s.d.Claims.ReportClaim(ctx, naturalID("claim", number), claim.ReportClaim{
 		ClientID: p.Holder.ClientID, PolicyID: policyID, Number: number, Kind: strings.TrimSpace(req.Kind),
@@ -270,7 +258,7 @@ func (s *Service) ReportClaim(ctx context.Context, c Caller, req *ReportClaimReq
 
 // ChangeClaimStatus moves a claim to another stage.
 func (s *Service) ChangeClaimStatus(ctx context.Context, c Caller, req *ChangeClaimStatusRequest) (*ChangeClaimStatusResponse, error) {
-	id, err := s.claimByNumber(ctx, req.Number)
+	id, _, err := s.claimByNumber(ctx, req.Number)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +281,7 @@ func (s *Service) ChangeClaimStatus(ctx context.Context, c Caller, req *ChangeCl
 
 // RequestClaimDocuments asks the client for documents.
 func (s *Service) RequestClaimDocuments(ctx context.Context, c Caller, req *RequestClaimDocumentsRequest) (*RequestClaimDocumentsResponse, error) {
-	id, err := s.claimByNumber(ctx, req.Number)
+	id, _, err := s.claimByNumber(ctx, req.Number)
 	if err != nil {
 		return nil, err
 	}
@@ -317,11 +305,7 @@ func (s *Service) RequestClaimDocuments(ctx context.Context, c Caller, req *Requ
 
 // ReceiveClaimDocument records a document KIAS received for a claim.
 func (s *Service) ReceiveClaimDocument(ctx context.Context, c Caller, req *ReceiveClaimDocumentRequest) (*ReceiveClaimDocumentResponse, error) {
-	id, err := s.claimByNumber(ctx, req.Number)
-	if err != nil {
-		return nil, err
-	}
-	cl, err := s.d.Claims.Load(ctx, id)
+	id, cl, err := s.claimByNumber(ctx, req.Number)
 	if err != nil {
 		return nil, err
 	}
@@ -341,21 +325,34 @@ func (s *Service) ReceiveClaimDocument(ctx context.Context, c Caller, req *Recei
 	return &ReceiveClaimDocumentResponse{ClaimID: id.String()}, nil
 }
 
-// claimByNumber returns the ID of an existing claim by its KIAS number.
-func (s *Service) claimByNumber(ctx context.Context, raw string) (uuid.UUID, error) {
+// claimByNumber returns an existing claim by its KIAS number.
+func (s *Service) claimByNumber(ctx context.Context, raw string) (uuid.UUID, claim.State, error) {
 	number := strings.TrimSpace(raw)
 	if number == "" {
-		return uuid.Nil, invalid("number", "is required")
+		return uuid.Nil, claim.State{}, invalid("number", "is required")
 	}
 	id := s.d.Claims.IDFor(number)
 	cl, err := s.d.Claims.Load(ctx, id)
 	if err != nil {
-		return uuid.Nil, err
+		return uuid.Nil, claim.State{}, err
 	}
 	if !cl.Exists() {
-		return uuid.Nil, &Error{Code: CodeNotFound, Field: "number", Message: "no claim with this number"}
+		return uuid.Nil, claim.State{}, &Error{Code: CodeNotFound, Field: "number", Message: "no claim with this number"}
 	}
-	return id, nil
+	return id, cl, nil
+}
+
+// policyByContract returns an existing policy by its KIAS contract ID.
+func (s *Service) policyByContract(ctx context.Context, contract string) (uuid.UUID, policy.State, error) {
+	id := s.d.Policies.IDFor(contract)
+	p, err := s.d.Policies.Load(ctx, id)
+	if err != nil {
+		return uuid.Nil, policy.State{}, err
+	}
+	if !p.Exists() {
+		return uuid.Nil, policy.State{}, &Error{Code: CodeNotFound, Field: "kiasContractId", Message: "no policy with this contract"}
+	}
+	return id, p, nil
 }
 
 func parsePerson(field string, p PersonInput) (policy.Person, error) {
