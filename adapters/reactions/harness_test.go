@@ -249,6 +249,9 @@ var _ reactions.SMS = (*fakeSMS)(nil)
 func (f *fakeSMS) Send(ctx context.Context, phone kz.Phone, text, key string) (string, error) {
 	if f.delay > 0 {
 		time.Sleep(f.delay)
+		if err := ctx.Err(); err != nil {
+			return "", err // the caller gave up while the gateway was slow
+		}
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -119,12 +119,22 @@ func (sc *Scheduler) Tick(ctx context.Context) (int, error) {
 	var errs []error
 	for _, r := range batch {
 		if ctx.Err() != nil {
-			// Shutting down: the rest stay claimed until the lease ends, and
-			// then any scheduler fires them.
 			break
 		}
 		if err := sc.fireOne(ctx, r, token); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	if ctx.Err() != nil {
+		// Shutting down: hand back what this batch did not settle, without
+		// counting the attempt, so that a restart or another scheduler fires
+		// it at once instead of after the lease.
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+		defer cancel()
+		if _, err := s.d.Pool.Exec(mctx, `UPDATE scheduled_reminders
+			SET attempts = attempts - 1, claimed_until = NULL, claim_token = NULL
+			WHERE claim_token = $1 AND fired_at IS NULL`, token); err != nil {
+			errs = append(errs, fmt.Errorf("release reminders: %w", err))
 		}
 	}
 	return len(batch), errors.Join(errs...)
@@ -135,8 +145,8 @@ func (sc *Scheduler) fireOne(ctx context.Context, r Reminder, token uuid.UUID) e
 	s := sc.s
 	outcome, reason, ferr := s.fire(ctx, r)
 	if ferr != nil && ctx.Err() != nil {
-		// Interrupted, not failed: the attempt does not count, and the
-		// lease hands the reminder on.
+		// Interrupted, not failed: Tick hands the reminder back without
+		// counting the attempt.
 		return nil
 	}
 	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)

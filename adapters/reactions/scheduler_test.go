@@ -390,3 +390,34 @@ func TestSchedulerRunFiresDueRemindersUntilStopped(t *testing.T) {
 		t.Fatal("Run did not stop")
 	}
 }
+
+// Regression: a scheduler stopped while it fired a batch left the rest of
+// the batch leased for the whole lease and counted an attempt for each.
+func TestAStoppedSchedulerHandsItsBatchBack(t *testing.T) {
+	h := newHarness(t)
+	c := h.k.Client(t)
+	h.at(0, 9, 0)
+	p := h.schedule(t, c, 7, cabinettest.PolicyOptions{})
+	h.at(0, 10, 0)
+
+	h.sms.delay = 300 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, _ = h.set.Scheduler().Tick(ctx)
+	for key, r := range h.reminders(t, p.ID) {
+		assert.False(t, r.Fired, key)
+		assert.Zero(t, r.Attempts, "%s: an interrupted attempt does not count", key)
+	}
+
+	h.sms.delay = 0
+	assert.Positive(t, h.tick(t), "handed back, the reminder is due again at once")
+	fired := 0
+	for _, r := range h.reminders(t, p.ID) {
+		if r.Fired {
+			fired++
+			assert.Equal(t, 1, r.Attempts)
+		}
+	}
+	assert.Equal(t, 1, fired)
+	assert.Len(t, h.sms.to(c.Phone), 1)
+}
