@@ -8,6 +8,8 @@ import (
 	netmail "net/mail"
 	"strings"
 	"time"
+
+	"github.com/kabinet/kabinet/internal/partnerhttp"
 )
 
 // TLSPolicy says how the connection to the SMTP server is protected.
@@ -90,7 +92,7 @@ func (c Config) Validate() error {
 	switch c.TLSPolicy {
 	case "", TLSStartTLS:
 	case TLSNone:
-		if c.Host != "" && !loopback(c.Host) {
+		if c.Host != "" && !partnerhttp.Loopback(c.Host) {
 			errs = append(errs, errors.New(`tls policy "none" is only for a server on this machine (localhost, 127.0.0.1, ::1)`))
 		}
 	default:
@@ -103,13 +105,4 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("helo must be a single name"))
 	}
 	return errors.Join(errs...)
-}
-
-// loopback reports whether host names this machine.
-func loopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -12,7 +12,6 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -20,6 +19,8 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/domain/kz"
+
+	"github.com/kabinet/kabinet/internal/partnerhttp"
 )
 
 // sendPath is where an SMSC-style gateway takes messages.
@@ -85,7 +86,7 @@ func (c Config) Validate() error {
 		switch {
 		case u.Host == "":
 			errs = append(errs, errors.New("url must be absolute, https://host"))
-		case u.Scheme == "http" && !loopback(u.Hostname()):
+		case u.Scheme == "http" && !partnerhttp.Loopback(u.Hostname()):
 			errs = append(errs, errors.New("url must be https unless the gateway is on this machine"))
 		case u.Scheme != "https" && u.Scheme != "http":
 			errs = append(errs, fmt.Errorf("url scheme %q: want https", u.Scheme))
@@ -342,13 +343,4 @@ func validID(id string) bool {
 		}
 	}
 	return true
-}
-
-// loopback reports whether host names this machine.
-func loopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -111,7 +112,20 @@ func checkBaseURL(s string) error {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return errors.New("BaseURL must have no query or fragment")
 	}
+	// Every partner call carries credentials: plain http only to this machine.
+	if u.Scheme == "http" && !Loopback(u.Hostname()) {
+		return errors.New("BaseURL must use https; plain http is allowed only for a partner on this machine")
+	}
 	return nil
+}
+
+// Loopback reports whether host names this machine.
+func Loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Request is one call to a partner.

@@ -351,6 +351,9 @@ func TestConfigValidateNamesEveryProblem(t *testing.T) {
 		assert.ErrorContains(t, err, want)
 	}
 	assert.NoError(t, partnerhttp.Config{Partner: "kias", BaseURL: "https://kias.example.kz/api"}.Validate())
+	assert.NoError(t, partnerhttp.Config{Partner: "kias", BaseURL: "http://127.0.0.1:8081"}.Validate(), "a simulator on this machine")
+	assert.ErrorContains(t, partnerhttp.Config{Partner: "kias", BaseURL: "http://kias.example.kz/api"}.Validate(), "https",
+		"credentials never travel in clear to another host")
 	_, err = partnerhttp.New(partnerhttp.Config{Partner: "kias"})
 	assert.Error(t, err)
 }
