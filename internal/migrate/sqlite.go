@@ -7,6 +7,8 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+
+	_ "github.com/kabinet/kabinet/internal/sqldb" // now() in SQLite defaults
 )
 
 //go:embed sqlite/*.sql
