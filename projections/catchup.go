@@ -4,9 +4,8 @@ import (
 	"context"
 	"errors"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // DefaultBatchSize is how many events one transaction of the live runner
@@ -23,8 +22,8 @@ const RebuildBatchSize = 2500
 // visible now to the live generation, batch by batch. It returns the
 // generation as it stands afterwards. Other runners may apply at the same
 // time: a batch that loses the race is simply re-read.
-func CatchUp(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p Projection) (Generation, error) {
-	g, err := install(ctx, pool, p)
+func CatchUp(ctx context.Context, db sqldb.DB, store eventstore.Store, p Projection) (Generation, error) {
+	g, err := install(ctx, db, p)
 	if err != nil {
 		return g, err
 	}
@@ -33,10 +32,10 @@ func CatchUp(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p 
 		if err != nil || len(batch) == 0 {
 			return g, err
 		}
-		next, err := applyBatch(ctx, pool, p, g, batch)
+		next, err := applyBatch(ctx, db, p, g, batch)
 		if errors.Is(err, errCheckpointMoved) {
 			// Another applier or a swap moved on: continue from the live generation.
-			if next, err = install(ctx, pool, p); err != nil {
+			if next, err = install(ctx, db, p); err != nil {
 				return g, err
 			}
 		} else if err != nil {

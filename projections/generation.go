@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Generation is one build of a projection and its checkpoint.
@@ -45,56 +42,51 @@ const (
 var errCheckpointMoved = errors.New("projection checkpoint moved")
 
 const generationColumns = `name, generation, version, state, position_tx, position_seq, events,
-	coalesce(applied_at, 'epoch'), coalesce(last_event_recorded_at, 'epoch'), last_error`
+	applied_at, last_event_recorded_at, last_error`
 
-func scanGeneration(row pgx.Row) (Generation, error) {
+func scanGeneration(row sqldb.Row) (Generation, error) {
 	var (
 		g        Generation
 		tx, seq  int64
-		app, rec time.Time
+		app, rec *time.Time
 	)
 	err := row.Scan(&g.Name, &g.Number, &g.Version, &g.State, &tx, &seq, &g.Events, &app, &rec, &g.LastError)
 	g.Position = eventstore.Position{Tx: uint64(tx), Seq: uint64(seq)}
-	if app.Unix() != 0 {
-		g.AppliedAt = app
+	if app != nil {
+		g.AppliedAt = *app
 	}
-	if rec.Unix() != 0 {
-		g.LastEvent = rec
+	if rec != nil {
+		g.LastEvent = *rec
 	}
 	return g, err
 }
 
 // live returns the projection's live generation, or ok=false when it has none.
-func live(ctx context.Context, q pgxQuerier, name string) (Generation, bool, error) {
+func live(ctx context.Context, q sqldb.Querier, name string) (Generation, bool, error) {
 	g, err := scanGeneration(q.QueryRow(ctx, `SELECT `+generationColumns+` FROM projection_generations
 		WHERE name = $1 AND state = 'live'`, name))
-	if errors.Is(err, pgx.ErrNoRows) {
+	if sqldb.IsNoRows(err) {
 		return Generation{}, false, nil
 	}
 	return g, err == nil, err
 }
 
 // Generations lists every generation of every projection, newest first.
-func Generations(ctx context.Context, pool *pgxpool.Pool) ([]Generation, error) {
-	rows, err := pool.Query(ctx, `SELECT `+generationColumns+` FROM projection_generations ORDER BY name, generation DESC`)
+func Generations(ctx context.Context, db sqldb.Querier) ([]Generation, error) {
+	rows, err := db.Query(ctx, `SELECT `+generationColumns+` FROM projection_generations ORDER BY name, generation DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list projection generations: %w", err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Generation, error) { return scanGeneration(r) })
-}
-
-type pgxQuerier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	return sqldb.CollectRows(rows, scanGeneration)
 }
 
 // newGeneration creates the next generation's tables and row in tx.
-func newGeneration(ctx context.Context, tx pgx.Tx, p Projection, state string) (Generation, error) {
+func newGeneration(ctx context.Context, tx sqldb.Tx, p Projection, state string) (Generation, error) {
 	var number int
 	if err := tx.QueryRow(ctx, `SELECT coalesce(max(generation), 0) + 1 FROM projection_generations WHERE name = $1`, p.Name()).Scan(&number); err != nil {
 		return Generation{}, fmt.Errorf("next generation of %s: %w", p.Name(), err)
 	}
-	for _, stmt := range p.Schema(tablesFor(p, number)) {
+	for _, stmt := range p.Schema(tx.Dialect(), tablesFor(p, number)) {
 		if _, err := tx.Exec(ctx, stmt); err != nil {
 			return Generation{}, fmt.Errorf("create tables of %s generation %d: %w", p.Name(), number, err)
 		}
@@ -109,7 +101,7 @@ func newGeneration(ctx context.Context, tx pgx.Tx, p Projection, state string) (
 
 // pointViews makes the logical views read generation g, in the order of
 // p.Tables(), so that every swap takes the views' locks in one order.
-func pointViews(ctx context.Context, tx pgx.Tx, p Projection, g int) error {
+func pointViews(ctx context.Context, tx sqldb.Tx, p Projection, g int) error {
 	physicals := tablesFor(p, g)
 	for _, logical := range p.Tables() {
 		physical := physicals[logical]
@@ -124,9 +116,9 @@ func pointViews(ctx context.Context, tx pgx.Tx, p Projection, g int) error {
 }
 
 // dropTables removes a generation's tables.
-func dropTables(ctx context.Context, pool *pgxpool.Pool, p Projection, g int) error {
+func dropTables(ctx context.Context, db sqldb.DB, p Projection, g int) error {
 	for _, physical := range tablesFor(p, g) {
-		if _, err := pool.Exec(ctx, `DROP TABLE IF EXISTS `+ident(physical)); err != nil {
+		if _, err := db.Exec(ctx, `DROP TABLE IF EXISTS `+ident(physical)); err != nil {
 			return fmt.Errorf("drop %s: %w", physical, err)
 		}
 	}
@@ -136,13 +128,13 @@ func dropTables(ctx context.Context, pool *pgxpool.Pool, p Projection, g int) er
 // install makes sure the projection has a live generation: on first use it
 // creates generation 1, points the views at it and starts it at the
 // beginning of the log.
-func install(ctx context.Context, pool *pgxpool.Pool, p Projection) (Generation, error) {
+func install(ctx context.Context, db sqldb.DB, p Projection) (Generation, error) {
 	if err := check(p); err != nil {
 		return Generation{}, err
 	}
 	var g Generation
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockApply, p.Name()); err != nil {
+	err := db.InTx(ctx, func(tx sqldb.Tx) error {
+		if err := tx.LockXact(ctx, lockApply, p.Name()); err != nil {
 			return err
 		}
 		cur, ok, err := live(ctx, tx, p.Name())
@@ -164,11 +156,11 @@ func install(ctx context.Context, pool *pgxpool.Pool, p Projection) (Generation,
 // applyBatch applies events to generation g and moves its checkpoint, in one
 // transaction that holds the projection's apply lock. It returns the
 // generation as it now stands, or errCheckpointMoved.
-func applyBatch(ctx context.Context, pool *pgxpool.Pool, p Projection, g Generation, batch []eventstore.RecordedEvent) (Generation, error) {
+func applyBatch(ctx context.Context, db sqldb.DB, p Projection, g Generation, batch []eventstore.RecordedEvent) (Generation, error) {
 	if len(batch) == 0 {
 		return g, nil
 	}
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	err := db.InTx(ctx, func(tx sqldb.Tx) error {
 		var err error
 		g, err = applyInTx(ctx, tx, p, g, batch)
 		return err
@@ -182,8 +174,11 @@ func applyBatch(ctx context.Context, pool *pgxpool.Pool, p Projection, g Generat
 // derived data, and since its rows and checkpoint commit together, a crash
 // can only leave it at an earlier checkpoint, from which it is re-applied.
 // Batches, rebuilds above all, do not wait for a disk sync each.
-func applyInTx(ctx context.Context, tx pgx.Tx, p Projection, g Generation, batch []eventstore.RecordedEvent) (Generation, error) {
-	if _, err := tx.Exec(ctx, `SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock($1, hashtext($2))`, lockApply, p.Name()); err != nil {
+func applyInTx(ctx context.Context, tx sqldb.Tx, p Projection, g Generation, batch []eventstore.RecordedEvent) (Generation, error) {
+	if err := tx.Relaxed(ctx); err != nil {
+		return g, err
+	}
+	if err := tx.LockXact(ctx, lockApply, p.Name()); err != nil {
 		return g, err
 	}
 	last := batch[len(batch)-1]

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Projection builds one read model.
@@ -24,13 +25,13 @@ type Projection interface {
 	// name them in this order too, or it may wait on a swap that waits on it.
 	Tables() []string
 	// Schema returns the statements that create one generation's tables and
-	// indexes, with physical names taken from t (t["policies"] is
-	// "policies_g3"). Index names must be derived from t as well.
-	Schema(t Tables) []string
+	// indexes in dialect d, with physical names taken from t (t["policies"]
+	// is "policies_g3"). Index names must be derived from t as well.
+	Schema(d sqldb.Dialect, t Tables) []string
 	// Apply applies a batch of events, in log order, inside tx. It must be
 	// deterministic: the same events give the same rows on every rebuild.
 	// It ignores event types it does not know.
-	Apply(ctx context.Context, tx pgx.Tx, t Tables, batch []eventstore.RecordedEvent) error
+	Apply(ctx context.Context, tx sqldb.Tx, t Tables, batch []eventstore.RecordedEvent) error
 }
 
 // Tables maps a projection's logical table names to one generation's

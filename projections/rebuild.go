@@ -8,12 +8,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // RebuildOptions tune Rebuild.
@@ -70,8 +69,8 @@ func (r RebuildResult) Rate() float64 {
 // the live one keeps serving, then swaps it in atomically. An interrupted
 // rebuild (ctx cancelled, process killed) leaves its generation in state
 // "building", and the next Rebuild of the same version resumes it.
-func Rebuild(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p Projection, opts RebuildOptions) (RebuildResult, error) {
-	res, err := RebuildAll(ctx, pool, store, []Projection{p}, opts)
+func Rebuild(ctx context.Context, db sqldb.DB, store eventstore.Store, p Projection, opts RebuildOptions) (RebuildResult, error) {
+	res, err := RebuildAll(ctx, db, store, []Projection{p}, opts)
 	if len(res) == 0 {
 		return RebuildResult{Projection: p.Name()}, err
 	}
@@ -81,7 +80,7 @@ func Rebuild(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p 
 // RebuildAll rebuilds several projections in one pass over the log: each
 // batch is read once and applied to every projection's new generation in one
 // transaction. Each projection is then swapped in on its own.
-func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, ps []Projection, opts RebuildOptions) ([]RebuildResult, error) {
+func RebuildAll(ctx context.Context, db sqldb.DB, store eventstore.Store, ps []Projection, opts RebuildOptions) ([]RebuildResult, error) {
 	if len(ps) == 0 {
 		return nil, nil
 	}
@@ -97,10 +96,10 @@ func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store,
 		if err := check(p); err != nil {
 			return nil, err
 		}
-		if err := dropRetired(ctx, pool, p); err != nil {
+		if err := dropRetired(ctx, db, p); err != nil {
 			return nil, err
 		}
-		g, resumed, err := building(ctx, pool, p, StateBuilding)
+		g, resumed, err := building(ctx, db, p, StateBuilding)
 		if err != nil {
 			return nil, err
 		}
@@ -110,14 +109,14 @@ func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store,
 			from = g.Position
 		}
 	}
-	total, err := countAfter(ctx, pool, from)
+	total, err := countAfter(ctx, db, from)
 	if err != nil {
 		return results, err
 	}
 	// Build up to the end of the log as it stands now; what comes after is
 	// applied by the swap up to its own end, and then by the live runner.
 	// Chasing the end instead would never finish while writers outpace us.
-	target, err := logEnd(ctx, pool)
+	target, err := logEnd(ctx, db)
 	if err != nil {
 		return results, err
 	}
@@ -154,7 +153,7 @@ func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store,
 				continue
 			}
 			group.Go(func() error {
-				g, err := applyBatch(gctx, pool, p, gens[i], todo)
+				g, err := applyBatch(gctx, db, p, gens[i], todo)
 				if err != nil {
 					return err
 				}
@@ -176,7 +175,7 @@ func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store,
 		}
 	}
 	for i, p := range ps {
-		swapped, retired, err := swap(ctx, pool, store, p, gens[i], opts.BatchSize)
+		swapped, retired, err := swap(ctx, db, store, p, gens[i], opts.BatchSize)
 		if err != nil {
 			return results, err
 		}
@@ -184,7 +183,7 @@ func RebuildAll(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store,
 		results[i].Retired = retired
 		results[i].Elapsed = time.Since(start)
 		if retired > 0 {
-			if err := dropTables(ctx, pool, p, retired); err != nil {
+			if err := dropTables(ctx, db, p, retired); err != nil {
 				return results, err
 			}
 		}
@@ -234,15 +233,15 @@ func after(batch []eventstore.RecordedEvent, pos eventstore.Position) []eventsto
 
 // building returns the generation to build into: an interrupted one of the
 // same version, or a new one. Stale builds of other versions are dropped.
-func building(ctx context.Context, pool *pgxpool.Pool, p Projection, state string) (g Generation, resumed bool, err error) {
+func building(ctx context.Context, db sqldb.DB, p Projection, state string) (g Generation, resumed bool, err error) {
 	var stale []int
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	err = db.InTx(ctx, func(tx sqldb.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT `+generationColumns+` FROM projection_generations
 			WHERE name = $1 AND state = $2 ORDER BY generation DESC`, p.Name(), state)
 		if err != nil {
 			return err
 		}
-		found, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Generation, error) { return scanGeneration(r) })
+		found, err := sqldb.CollectRows(rows, scanGeneration)
 		if err != nil {
 			return err
 		}
@@ -253,8 +252,10 @@ func building(ctx context.Context, pool *pgxpool.Pool, p Projection, state strin
 			}
 			stale = append(stale, f.Number)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE projection_generations SET state = 'retired' WHERE name = $1 AND generation = ANY ($2)`, p.Name(), stale); err != nil {
-			return err
+		for _, n := range stale {
+			if _, err := tx.Exec(ctx, `UPDATE projection_generations SET state = 'retired' WHERE name = $1 AND generation = $2`, p.Name(), n); err != nil {
+				return err
+			}
 		}
 		if resumed {
 			return nil
@@ -266,7 +267,7 @@ func building(ctx context.Context, pool *pgxpool.Pool, p Projection, state strin
 		return g, false, fmt.Errorf("prepare a generation of %s: %w", p.Name(), err)
 	}
 	for _, n := range stale {
-		if err := dropTables(ctx, pool, p, n); err != nil {
+		if err := dropTables(ctx, db, p, n); err != nil {
 			return g, resumed, err
 		}
 	}
@@ -283,9 +284,9 @@ func building(ctx context.Context, pool *pgxpool.Pool, p Projection, state strin
 // deadlock check) and, on a timeout or deadlock, rolls back and tries again
 // until ctx ends: it gives way, queries never fail. Only a projection with
 // several views can meet a deadlock at all.
-func swap(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p Projection, g Generation, batchSize int) (applied int64, retired int, err error) {
+func swap(ctx context.Context, db sqldb.DB, store eventstore.Store, p Projection, g Generation, batchSize int) (applied int64, retired int, err error) {
 	for attempt := 1; ; attempt++ {
-		applied, retired, err = swapOnce(ctx, pool, store, p, g, batchSize)
+		applied, retired, err = swapOnce(ctx, db, store, p, g, batchSize)
 		var pgErr *pgconn.PgError
 		if err == nil || ctx.Err() != nil || !errors.As(err, &pgErr) || (pgErr.Code != "55P03" && pgErr.Code != "40P01") {
 			return applied, retired, err
@@ -294,23 +295,23 @@ func swap(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p Pro
 	}
 }
 
-func swapOnce(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p Projection, g Generation, batchSize int) (applied int64, retired int, err error) {
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockApply, p.Name()); err != nil {
+func swapOnce(ctx context.Context, db sqldb.DB, store eventstore.Store, p Projection, g Generation, batchSize int) (applied int64, retired int, err error) {
+	err = db.InTx(ctx, func(tx sqldb.Tx) error {
+		if err := tx.LockXact(ctx, lockApply, p.Name()); err != nil {
 			return err
 		}
-		end, err := logEnd(ctx, pool)
+		end, err := logEnd(ctx, db)
 		if err != nil {
 			return err
 		}
 		before := g.Events
-		if g, err = replayUpTo(ctx, pool, store, p, g, end, tx, batchSize); err != nil {
+		if g, err = replayUpTo(ctx, db, store, p, g, end, tx, batchSize); err != nil {
 			return err
 		}
 		applied = g.Events - before
 		err = tx.QueryRow(ctx, `UPDATE projection_generations SET state = 'retired'
 			WHERE name = $1 AND state = 'live' AND generation <> $2 RETURNING generation`, p.Name(), g.Number).Scan(&retired)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		if err != nil && !sqldb.IsNoRows(err) {
 			return err
 		}
 		// Promote g only if it is still the one being built: another rebuild
@@ -324,8 +325,10 @@ func swapOnce(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p
 		if tag.RowsAffected() != 1 {
 			return fmt.Errorf("generation %d is no longer being built: %w", g.Number, errCheckpointMoved)
 		}
-		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '100ms'`); err != nil {
-			return err
+		if tx.Dialect() == sqldb.Postgres {
+			if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '100ms'`); err != nil {
+				return err
+			}
 		}
 		return pointViews(ctx, tx, p, g.Number)
 	})
@@ -336,43 +339,19 @@ func swapOnce(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, p
 }
 
 // dropRetired removes tables a crash left behind after a swap.
-func dropRetired(ctx context.Context, pool *pgxpool.Pool, p Projection) error {
-	rows, err := pool.Query(ctx, `SELECT generation FROM projection_generations WHERE name = $1 AND state = 'retired'`, p.Name())
+func dropRetired(ctx context.Context, db sqldb.DB, p Projection) error {
+	rows, err := db.Query(ctx, `SELECT generation FROM projection_generations WHERE name = $1 AND state = 'retired'`, p.Name())
 	if err != nil {
 		return fmt.Errorf("list retired generations of %s: %w", p.Name(), err)
 	}
-	gens, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	gens, err := sqldb.CollectRows(rows, scanOne[int])
 	if err != nil {
 		return err
 	}
 	for _, n := range gens {
-		if err := dropTables(ctx, pool, p, n); err != nil {
+		if err := dropTables(ctx, db, p, n); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// logEnd is the position of the last visible event (zero for an empty log).
-func logEnd(ctx context.Context, pool *pgxpool.Pool) (eventstore.Position, error) {
-	var tx, seq int64
-	err := pool.QueryRow(ctx, `SELECT tx::text::bigint, seq FROM events WHERE tx < pg_snapshot_xmin(pg_current_snapshot())
-		ORDER BY tx DESC, seq DESC LIMIT 1`).Scan(&tx, &seq)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return eventstore.Position{}, nil
-	}
-	if err != nil {
-		return eventstore.Position{}, fmt.Errorf("end of the log: %w", err)
-	}
-	return eventstore.Position{Tx: uint64(tx), Seq: uint64(seq)}, nil
-}
-
-// countAfter counts the visible events after pos, for progress and lag.
-func countAfter(ctx context.Context, pool *pgxpool.Pool, pos eventstore.Position) (int64, error) {
-	var n int64
-	err := pool.QueryRow(ctx, `SELECT count(*) FROM events WHERE (tx, seq) > ($1::xid8, $2::bigint)`, pos.Tx, int64(pos.Seq)).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count events: %w", err)
-	}
-	return n, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Config tunes a Runner. The zero value is usable.
@@ -47,7 +48,7 @@ func (c *Config) setDefaults() {
 // holds its advisory lock, and the checkpoint compare-and-set makes a second
 // applier harmless even if locks are lost.
 type Runner struct {
-	pool        *pgxpool.Pool
+	db          sqldb.DB
 	store       eventstore.Store
 	projections []Projection
 	cfg         Config
@@ -56,7 +57,7 @@ type Runner struct {
 }
 
 // NewRunner checks the projections (unique, well-formed names).
-func NewRunner(pool *pgxpool.Pool, store eventstore.Store, projections []Projection, cfg Config) (*Runner, error) {
+func NewRunner(db sqldb.DB, store eventstore.Store, projections []Projection, cfg Config) (*Runner, error) {
 	cfg.setDefaults()
 	seen := map[string]bool{}
 	var errs []error
@@ -72,7 +73,7 @@ func NewRunner(pool *pgxpool.Pool, store eventstore.Store, projections []Project
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return &Runner{pool: pool, store: store, projections: projections, cfg: cfg, locks: &locker{pool: pool}}, nil
+	return &Runner{db: db, store: store, projections: projections, cfg: cfg, locks: &locker{db: db}}, nil
 }
 
 // Projections returns the projections the runner keeps.
@@ -120,20 +121,20 @@ func (r *Runner) runOne(ctx context.Context, p Projection) {
 }
 
 func (r *Runner) follow(ctx context.Context, p Projection, log *slog.Logger) error {
-	g, err := install(ctx, r.pool, p)
+	g, err := install(ctx, r.db, p)
 	if err != nil {
 		return err
 	}
 	if g.Version != p.Version() {
 		log.Info("live generation was built by another version; rebuilding", "live_version", g.Version, "version", p.Version())
-		if _, err := Rebuild(ctx, r.pool, r.store, p, RebuildOptions{}); err != nil {
+		if _, err := Rebuild(ctx, r.db, r.store, p, RebuildOptions{}); err != nil {
 			return fmt.Errorf("rebuild to version %d: %w", p.Version(), err)
 		}
 		return nil // follow the new live generation on the next turn
 	}
 	err = r.store.Subscribe(ctx, eventstore.SubscribeOptions{After: g.Position, BatchSize: r.cfg.BatchSize, PollInterval: r.cfg.PollInterval},
 		func(ctx context.Context, batch []eventstore.RecordedEvent) error {
-			next, err := applyBatch(ctx, r.pool, p, g, batch)
+			next, err := applyBatch(ctx, r.db, p, g, batch)
 			if err != nil {
 				return err
 			}
@@ -148,28 +149,40 @@ func (r *Runner) follow(ctx context.Context, p Projection, log *slog.Logger) err
 	return err
 }
 
-// locker holds the runner's session advisory locks, one per projection it
-// runs, all on one connection of its own. If that connection dies the locks
-// go with it and another process may take a projection over; the
-// checkpoint compare-and-set keeps that safe, and this runner's next batch
-// for it then fails and reloads.
+// locker holds the runner's session locks, one per projection it runs. On
+// PostgreSQL they are advisory locks, all on one connection of its own: if
+// that connection dies the locks go with it and another process may take a
+// projection over; the checkpoint compare-and-set keeps that safe, and this
+// runner's next batch for it then fails and reloads. On SQLite, whose file
+// one process owns, they are the DB's in-process locks.
 type locker struct {
-	pool *pgxpool.Pool
-	mu   sync.Mutex
-	conn *pgxpool.Conn
+	db      sqldb.DB
+	mu      sync.Mutex
+	conn    *pgxpool.Conn
+	unlocks map[string]func()
 }
 
 func (l *locker) tryLock(ctx context.Context, name string) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	pool, ok := sqldb.Pgx(l.db)
+	if !ok {
+		unlock, ok, err := l.db.TryLock(ctx, lockRunner, name)
+		if ok {
+			if l.unlocks == nil {
+				l.unlocks = map[string]func(){}
+			}
+			l.unlocks[name] = unlock
+		}
+		return ok, err
+	}
 	if l.conn == nil {
-		conn, err := l.pool.Acquire(ctx)
+		conn, err := pool.Acquire(ctx)
 		if err != nil {
 			return false, err
 		}
 		l.conn = conn
 	}
-	var ok bool
 	if err := l.conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, lockRunner, name).Scan(&ok); err != nil {
 		l.dropLocked()
 		return false, err
@@ -180,6 +193,11 @@ func (l *locker) tryLock(ctx context.Context, name string) (bool, error) {
 func (l *locker) unlock(name string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if unlock, ok := l.unlocks[name]; ok {
+		delete(l.unlocks, name)
+		unlock()
+		return
+	}
 	if l.conn == nil {
 		return
 	}
@@ -202,6 +220,10 @@ func (l *locker) dropLocked() {
 func (l *locker) close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	for name, unlock := range l.unlocks {
+		delete(l.unlocks, name)
+		unlock()
+	}
 	if l.conn != nil {
 		l.dropLocked()
 	}
@@ -214,7 +236,7 @@ func (r *Runner) recordError(name string, cause error) {
 	if len(msg) > 500 {
 		msg = msg[:500]
 	}
-	_, _ = r.pool.Exec(ctx, `UPDATE projection_generations SET last_error = $2 WHERE name = $1 AND state = 'live'`, name, msg)
+	_, _ = r.db.Exec(ctx, `UPDATE projection_generations SET last_error = $2 WHERE name = $1 AND state = 'live'`, name, msg)
 }
 
 // WaitFor blocks until every named projection (all of the runner's when none
@@ -253,8 +275,7 @@ func (r *Runner) WaitFor(ctx context.Context, pos eventstore.Position, names ...
 
 // behind names a projection whose live checkpoint is before pos, or "".
 func (r *Runner) behind(ctx context.Context, pos eventstore.Position, names []string) (string, error) {
-	rows, err := r.pool.Query(ctx, `SELECT name, position_tx, position_seq FROM projection_generations
-		WHERE state = 'live' AND name = ANY ($1)`, names)
+	rows, err := r.db.Query(ctx, `SELECT name, position_tx, position_seq FROM projection_generations WHERE state = 'live'`)
 	if err != nil {
 		return "", fmt.Errorf("read projection checkpoints: %w", err)
 	}

@@ -2,12 +2,10 @@ package projections
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Status is what an operator needs to know about one projection.
@@ -21,8 +19,8 @@ type Status struct {
 }
 
 // Statuses reports on the given projections.
-func Statuses(ctx context.Context, pool *pgxpool.Pool, projections []Projection) ([]Status, error) {
-	gens, err := Generations(ctx, pool)
+func Statuses(ctx context.Context, db sqldb.DB, projections []Projection) ([]Status, error) {
+	gens, err := Generations(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +38,7 @@ func Statuses(ctx context.Context, pool *pgxpool.Pool, projections []Projection)
 			}
 		}
 		if s.Live.Number > 0 {
-			if s.LagEvents, s.Lag, err = lag(ctx, pool, s.Live); err != nil {
+			if s.LagEvents, s.Lag, err = lag(ctx, db, s.Live); err != nil {
 				return nil, err
 			}
 		}
@@ -49,20 +47,12 @@ func Statuses(ctx context.Context, pool *pgxpool.Pool, projections []Projection)
 	return out, nil
 }
 
-func lag(ctx context.Context, pool *pgxpool.Pool, g Generation) (int64, time.Duration, error) {
-	var n int64
-	err := pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM events WHERE (tx, seq) > ($1::xid8, $2::bigint)
-		AND tx < pg_snapshot_xmin(pg_current_snapshot()) LIMIT 1000000) x`, g.Position.Tx, int64(g.Position.Seq)).Scan(&n)
+func lag(ctx context.Context, db sqldb.DB, g Generation) (int64, time.Duration, error) {
+	n, oldest, err := logAfter(ctx, db, g.Position, 1_000_000)
 	if err != nil || n == 0 {
 		return n, 0, wrapLag(g, err)
 	}
-	var oldest time.Time
-	err = pool.QueryRow(ctx, `SELECT recorded_at FROM events WHERE (tx, seq) > ($1::xid8, $2::bigint) ORDER BY tx, seq LIMIT 1`,
-		g.Position.Tx, int64(g.Position.Seq)).Scan(&oldest)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return n, 0, nil
-	}
-	return n, time.Since(oldest), wrapLag(g, err)
+	return n, time.Since(oldest), nil
 }
 
 func wrapLag(g Generation, err error) error {

@@ -10,11 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/kabinet/kabinet/eventstore"
-	"github.com/kabinet/kabinet/eventstore/postgres"
-	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/dbtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // one is a minimal projection for the swap's own tests.
@@ -23,10 +21,10 @@ type one struct{}
 func (one) Name() string     { return "one" }
 func (one) Version() int     { return 1 }
 func (one) Tables() []string { return []string{"one_rows"} }
-func (one) Schema(t Tables) []string {
+func (one) Schema(_ sqldb.Dialect, t Tables) []string {
 	return []string{`CREATE TABLE ` + t["one_rows"] + ` (event_id uuid PRIMARY KEY)`}
 }
-func (one) Apply(ctx context.Context, tx pgx.Tx, t Tables, batch []eventstore.RecordedEvent) error {
+func (one) Apply(ctx context.Context, tx sqldb.Tx, t Tables, batch []eventstore.RecordedEvent) error {
 	for _, e := range batch {
 		if _, err := tx.Exec(ctx, `INSERT INTO `+t["one_rows"]+` VALUES ($1)`, e.ID); err != nil {
 			return err
@@ -39,9 +37,8 @@ func (one) Apply(ctx context.Context, tx pgx.Tx, t Tables, batch []eventstore.Re
 // swapped in used to retire it (its own live generation) and report it as
 // replaced, whose tables the caller then tried to drop.
 func TestSecondSwapOfTheSameGenerationIsRefused(t *testing.T) {
-	pool, _ := pgtest.New(t)
-	s := postgres.New(pool, postgres.Options{})
-	t.Cleanup(s.Close)
+	b := dbtest.Postgres(t)
+	pool, s := b.DB, b.Store
 	ctx := context.Background()
 	_, err := s.Append(ctx, eventstore.StreamName("t", uuid.New()), eventstore.NoStream,
 		eventstore.Event{ID: uuid.New(), Type: "test.happened", SchemaVersion: 1, Data: []byte(`{}`), OccurredAt: time.Now()})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Bus runs the relay and the reactions of one kabinet process.
@@ -30,11 +31,16 @@ type Bus struct {
 }
 
 // New checks its arguments; it connects to nothing until Run.
-func New(pool *pgxpool.Pool, store eventstore.Store, rs []reactions.Reaction, cfg Config) (*Bus, error) {
+func New(db sqldb.DB, store eventstore.Store, rs []reactions.Reaction, cfg Config) (*Bus, error) {
 	cfg.setDefaults()
 	var errs []error
-	if pool == nil {
-		errs = append(errs, errors.New("bus: pool is required"))
+	var pool *pgxpool.Pool
+	if db == nil {
+		errs = append(errs, errors.New("bus: db is required"))
+	} else if p, ok := sqldb.Pgx(db); ok {
+		pool = p
+	} else {
+		errs = append(errs, fmt.Errorf("bus: %s is not supported yet", db.Dialect()))
 	}
 	if store == nil {
 		errs = append(errs, errors.New("bus: store is required"))

@@ -12,6 +12,7 @@ import (
 	"github.com/kabinet/kabinet/adapters/bus"
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 func TestGoChannelDeliversEachEventOnceInStreamOrder(t *testing.T) {
@@ -121,7 +122,7 @@ func TestRelayStandbyTakesOverFromTheCheckpoint(t *testing.T) {
 	assert.Equal(t, len(second), recB.count(), "it starts from the checkpoint, not from the beginning")
 	assert.Equal(t, len(first), recA.count())
 
-	cp, err := bus.Checkpoint(context.Background(), in.pool, "bus")
+	cp, err := bus.Checkpoint(context.Background(), sqldb.FromPgx(in.pool), "bus")
 	require.NoError(t, err)
 	var instance string
 	require.NoError(t, in.pool.QueryRow(context.Background(), `SELECT instance FROM relay_checkpoints WHERE name = 'bus'`).Scan(&instance))
@@ -155,7 +156,7 @@ func TestGoChannelStopMidHandlingLosesNothing(t *testing.T) {
 	}
 	require.NoError(t, b.stop())
 	assert.Zero(t, rec.count(), "the first event hung, and the others wait behind it")
-	cp, err := bus.Checkpoint(context.Background(), in.pool, "bus")
+	cp, err := bus.Checkpoint(context.Background(), sqldb.FromPgx(in.pool), "bus")
 	require.NoError(t, err)
 	assert.True(t, cp.Less(lastPosition(t, in.store)), "the checkpoint stays before what was not handled")
 

@@ -21,6 +21,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // instance is one kabinet process's share of the database: a pool and a
@@ -113,7 +114,7 @@ type running struct {
 
 func start(t *testing.T, in instance, rs []reactions.Reaction, cfg bus.Config) *running {
 	t.Helper()
-	b, err := bus.New(in.pool, in.store, rs, cfg)
+	b, err := bus.New(sqldb.FromPgx(in.pool), in.store, rs, cfg)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{bus: b, cancel: cancel, done: make(chan error, 1)}
@@ -179,7 +180,7 @@ func lastPosition(t *testing.T, s eventstore.Store) eventstore.Position {
 func waitCheckpoint(t *testing.T, pool *pgxpool.Pool, pos eventstore.Position) {
 	t.Helper()
 	require.Eventually(t, func() bool {
-		cp, err := bus.Checkpoint(context.Background(), pool, "bus")
+		cp, err := bus.Checkpoint(context.Background(), sqldb.FromPgx(pool), "bus")
 		return err == nil && !cp.Less(pos)
 	}, 15*time.Second, 10*time.Millisecond, "relay checkpoint should reach %s", pos)
 }

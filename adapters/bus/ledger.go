@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Lock keys: two-int advisory locks whose first int names the purpose
@@ -152,7 +153,11 @@ type Failure struct {
 var ErrFailureNotFound = errors.New("no such failure")
 
 // Failed lists the poison queue, oldest first.
-func Failed(ctx context.Context, pool *pgxpool.Pool) ([]Failure, error) {
+func Failed(ctx context.Context, db sqldb.DB) ([]Failure, error) {
+	pool, ok := sqldb.Pgx(db)
+	if !ok {
+		return nil, fmt.Errorf("reaction failures: %s is not supported yet", db.Dialect())
+	}
 	return queryFailures(ctx, pool, 0)
 }
 

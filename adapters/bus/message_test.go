@@ -15,6 +15,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 func recordedEvent() eventstore.RecordedEvent {
@@ -72,10 +73,10 @@ func TestNewRejectsBadReactionsAndConfig(t *testing.T) {
 	handle := func(context.Context, eventstore.RecordedEvent) error { return nil }
 	good := reactions.Reaction{Name: "SendSMSOnClientRegistered", Types: []string{"client.registered"}, Handle: handle}
 
-	_, err := bus.New(pool, store, []reactions.Reaction{good}, bus.Config{})
+	_, err := bus.New(sqldb.FromPgx(pool), store, []reactions.Reaction{good}, bus.Config{})
 	require.NoError(t, err, "the zero Config is usable")
 
-	_, err = bus.New(pool, store, []reactions.Reaction{
+	_, err = bus.New(sqldb.FromPgx(pool), store, []reactions.Reaction{
 		good, good,
 		{Name: "has space", Types: []string{"a.b"}, Handle: handle},
 		{Name: "NoTypes", Handle: handle},
@@ -88,5 +89,5 @@ func TestNewRejectsBadReactionsAndConfig(t *testing.T) {
 	}
 
 	_, err = bus.New(nil, nil, nil, bus.Config{})
-	assert.ErrorContains(t, err, "pool is required")
+	assert.ErrorContains(t, err, "db is required")
 }

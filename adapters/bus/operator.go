@@ -10,6 +10,7 @@ import (
 
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // AllFailures as the ID makes Retry run every entry of the poison queue.
@@ -37,7 +38,11 @@ type RetryResult struct {
 // at the same time as one. The error is for a retry that could not be
 // attempted at all (no such entry, the database out of reach); each entry's
 // own outcome is in its RetryResult.
-func Retry(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, rs []reactions.Reaction, id int64) ([]RetryResult, error) {
+func Retry(ctx context.Context, db sqldb.DB, store eventstore.Store, rs []reactions.Reaction, id int64) ([]RetryResult, error) {
+	pool, ok := sqldb.Pgx(db)
+	if !ok {
+		return nil, fmt.Errorf("reaction retry: %s is not supported yet", db.Dialect())
+	}
 	failures, err := queryFailures(ctx, pool, id)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"github.com/kabinet/kabinet/adapters/bus"
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // gateway plays a partner that fails some events: a few times, always, or
@@ -89,7 +90,7 @@ func TestFailingReactionIsRetriedThenPoisonedWithoutBlockingOthers(t *testing.T)
 	var failures []bus.Failure
 	require.Eventually(t, func() bool {
 		var err error
-		failures, err = bus.Failed(ctx, in.pool)
+		failures, err = bus.Failed(ctx, sqldb.FromPgx(in.pool))
 		return err == nil && len(failures) == 2
 	}, 5*time.Second, 10*time.Millisecond)
 	byEvent := map[uuid.UUID]bus.Failure{}
@@ -113,11 +114,11 @@ func TestFailingReactionIsRetriedThenPoisonedWithoutBlockingOthers(t *testing.T)
 	assert.GreaterOrEqual(t, tries[3].Sub(tries[0]), 28*time.Millisecond)
 
 	// An operator retry that fails again keeps the entry, with one more attempt.
-	results, err := bus.Retry(ctx, in.pool, in.store, rs, f.ID)
+	results, err := bus.Retry(ctx, sqldb.FromPgx(in.pool), in.store, rs, f.ID)
 	require.NoError(t, err)
 	require.Len(t, results, 1)
 	require.Error(t, results[0].Err)
-	again, err := bus.Failed(ctx, in.pool)
+	again, err := bus.Failed(ctx, sqldb.FromPgx(in.pool))
 	require.NoError(t, err)
 	require.Len(t, again, 2)
 	for _, g := range again {
@@ -129,30 +130,30 @@ func TestFailingReactionIsRetriedThenPoisonedWithoutBlockingOthers(t *testing.T)
 
 	// Mended, the retry of one entry carries it out and clears it...
 	gw.mended.Store(true)
-	results, err = bus.Retry(ctx, in.pool, in.store, rs, f.ID)
+	results, err = bus.Retry(ctx, sqldb.FromPgx(in.pool), in.store, rs, f.ID)
 	require.NoError(t, err)
 	require.Len(t, results, 1)
 	require.NoError(t, results[0].Err)
 	assert.Equal(t, 1, rec.times(broken.ID))
-	left, err := bus.Failed(ctx, in.pool)
+	left, err := bus.Failed(ctx, sqldb.FromPgx(in.pool))
 	require.NoError(t, err)
 	require.Len(t, left, 1)
 	assert.Equal(t, panicky.ID, left[0].EventID)
 
 	// ...and --all clears the rest; a second run finds nothing to do.
-	results, err = bus.Retry(ctx, in.pool, in.store, rs, bus.AllFailures)
+	results, err = bus.Retry(ctx, sqldb.FromPgx(in.pool), in.store, rs, bus.AllFailures)
 	require.NoError(t, err)
 	require.Len(t, results, 1)
 	require.NoError(t, results[0].Err)
-	left, err = bus.Failed(ctx, in.pool)
+	left, err = bus.Failed(ctx, sqldb.FromPgx(in.pool))
 	require.NoError(t, err)
 	assert.Empty(t, left)
-	results, err = bus.Retry(ctx, in.pool, in.store, rs, bus.AllFailures)
+	results, err = bus.Retry(ctx, sqldb.FromPgx(in.pool), in.store, rs, bus.AllFailures)
 	require.NoError(t, err)
 	assert.Empty(t, results)
 	rec.onceEach(t, events)
 
-	_, err = bus.Retry(ctx, in.pool, in.store, rs, f.ID)
+	_, err = bus.Retry(ctx, sqldb.FromPgx(in.pool), in.store, rs, f.ID)
 	assert.ErrorIs(t, err, bus.ErrFailureNotFound)
 }
 
@@ -167,16 +168,16 @@ func TestRetryOfAReactionThisBinaryDoesNotRun(t *testing.T) {
 	rs := []reactions.Reaction{rec.reaction("SendSMSOnHappened", "a", gw.call)}
 	b := start(t, in, rs, testConfig(t, "a"))
 	require.Eventually(t, func() bool {
-		f, err := bus.Failed(ctx, in.pool)
+		f, err := bus.Failed(ctx, sqldb.FromPgx(in.pool))
 		return err == nil && len(f) == 1
 	}, 10*time.Second, 10*time.Millisecond)
 	require.NoError(t, b.stop())
 
-	results, err := bus.Retry(ctx, in.pool, in.store, nil, bus.AllFailures)
+	results, err := bus.Retry(ctx, sqldb.FromPgx(in.pool), in.store, nil, bus.AllFailures)
 	require.NoError(t, err)
 	require.Len(t, results, 1)
 	assert.ErrorIs(t, results[0].Err, bus.ErrUnknownReaction)
-	left, err := bus.Failed(ctx, in.pool)
+	left, err := bus.Failed(ctx, sqldb.FromPgx(in.pool))
 	require.NoError(t, err)
 	assert.Len(t, left, 1, "the entry stays")
 }
@@ -193,7 +194,7 @@ func TestPoisonReasonIsTruncated(t *testing.T) {
 	var failures []bus.Failure
 	require.Eventually(t, func() bool {
 		var err error
-		failures, err = bus.Failed(ctx, in.pool)
+		failures, err = bus.Failed(ctx, sqldb.FromPgx(in.pool))
 		return err == nil && len(failures) == 1
 	}, 10*time.Second, 10*time.Millisecond)
 	assert.Equal(t, events[0].ID, failures[0].EventID)

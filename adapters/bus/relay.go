@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // relay publishes the global log to the bus from its own checkpoint. Of all
@@ -177,10 +178,10 @@ func saveCheckpoint(ctx context.Context, conn *pgx.Conn, name, instance string, 
 
 // Checkpoint returns the relay's position in the global log: every event up
 // to it has been published and acknowledged.
-func Checkpoint(ctx context.Context, pool *pgxpool.Pool, relayName string) (eventstore.Position, error) {
+func Checkpoint(ctx context.Context, pool sqldb.Querier, relayName string) (eventstore.Position, error) {
 	var tx, seq int64
 	err := pool.QueryRow(ctx, `SELECT position_tx, position_seq FROM relay_checkpoints WHERE name = $1`, relayName).Scan(&tx, &seq)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if sqldb.IsNoRows(err) {
 		return eventstore.Position{}, nil
 	}
 	if err != nil {

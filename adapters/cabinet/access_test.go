@@ -25,9 +25,9 @@ func TestEveryOperationChecksWhoCalls(t *testing.T) {
 	c := k.Client(t)
 	ended := login(t, k, c.IIN.String(), c.Code)
 	call[cabinet.LogoutResponse](t, k, "Logout", session(k, ended.Token), &cabinet.LogoutRequest{})
-	revoked, err := cabinet.CreateAPIKey(ctx, k.Pool, "old-website", cabinet.RoleWebsite)
+	revoked, err := cabinet.CreateAPIKey(ctx, k.DB, "old-website", cabinet.RoleWebsite)
 	require.NoError(t, err)
-	ok, err := cabinet.RevokeAPIKey(ctx, k.Pool, "old-website")
+	ok, err := cabinet.RevokeAPIKey(ctx, k.DB, "old-website")
 	require.NoError(t, err)
 	require.True(t, ok)
 

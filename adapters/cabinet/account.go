@@ -69,7 +69,7 @@ func (s *Service) lockedFor(err error) error {
 
 // Logout ends the caller's session.
 func (s *Service) Logout(ctx context.Context, c Caller, _ *LogoutRequest) (*LogoutResponse, error) {
-	_, err := s.d.Pool.Exec(ctx, `UPDATE sessions SET ended_at = $2 WHERE token_hash = $1 AND ended_at IS NULL`,
+	_, err := s.d.DB.Exec(ctx, `UPDATE sessions SET ended_at = $2 WHERE token_hash = $1 AND ended_at IS NULL`,
 		digest(c.creds.SessionToken), s.cfg.Now())
 	if err != nil {
 		return nil, fmt.Errorf("end session: %w", err)
@@ -144,7 +144,7 @@ func (s *Service) resolveLogin(ctx context.Context, login string) (uuid.UUID, bo
 	if err != nil {
 		return uuid.Nil, false, nil
 	}
-	return clientprofile.Directory{Q: s.d.Pool}.ClientByPhone(ctx, phone)
+	return clientprofile.Directory{Q: s.d.DB}.ClientByPhone(ctx, phone)
 }
 
 // sendSMS sends a text through the gateway within the partner timeout.

@@ -109,7 +109,7 @@ func TestSessions(t *testing.T) {
 	})
 
 	t.Run("a session of another API key", func(t *testing.T) {
-		key, err := cabinet.CreateAPIKey(t.Context(), k.Pool, "website-2", cabinet.RoleWebsite)
+		key, err := cabinet.CreateAPIKey(t.Context(), k.DB, "website-2", cabinet.RoleWebsite)
 		require.NoError(t, err)
 		_, err = k.Call(t.Context(), "GetSettings", cabinet.Credentials{APIKey: key, SessionToken: c.Session.SessionToken}, &cabinet.GetSettingsRequest{})
 		e, _ := cabinet.ErrorOf(err)

@@ -7,10 +7,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/kabinet/kabinet/commands"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections/clientprofile"
 	"github.com/kabinet/kabinet/projections/contracts"
 )
@@ -25,7 +24,7 @@ type Partners struct {
 
 // Assembly is what Assemble needs to wire the command handlers.
 type Assembly struct {
-	Pool        *pgxpool.Pool
+	DB          sqldb.DB
 	Store       eventstore.Store
 	Projections Waiter
 	Partners    Partners
@@ -45,8 +44,8 @@ func Assemble(a Assembly) (Deps, error) {
 	if len(a.Secret) < 32 {
 		return Deps{}, errors.New("cabinet: the server secret must have at least 32 bytes")
 	}
-	if a.Pool == nil || a.Store == nil {
-		return Deps{}, errors.New("cabinet: Assembly needs Pool and Store")
+	if a.DB == nil || a.Store == nil {
+		return Deps{}, errors.New("cabinet: Assembly needs DB and Store")
 	}
 	ids, err := commands.NewKeyedIDs(subkey(a.Secret, "kabinet ids v1"))
 	if err != nil {
@@ -62,14 +61,14 @@ func Assemble(a Assembly) (Deps, error) {
 		clock = commands.ClockFunc(time.Now)
 	}
 	r := commands.New(a.Store, clock)
-	clients := commands.NewClients(r, ids, codes, contracts.Lookup{Q: a.Pool})
-	clients.SetDirectory(clientprofile.Directory{Q: a.Pool})
+	clients := commands.NewClients(r, ids, codes, contracts.Lookup{Q: a.DB})
+	clients.SetDirectory(clientprofile.Directory{Q: a.DB})
 	bonuses, err := commands.NewBonuses(r, a.Bonus)
 	if err != nil {
 		return Deps{}, fmt.Errorf("cabinet: %w", err)
 	}
 	return Deps{
-		Pool: a.Pool, Projections: a.Projections,
+		DB: a.DB, Projections: a.Projections,
 		Clients: clients, Policies: commands.NewPolicies(r, ids), Claims: commands.NewClaims(r, ids),
 		Bonuses: bonuses, Notices: commands.NewNotices(r), Codes: codes,
 		KIAS: a.Partners.KIAS, ESBD: a.Partners.ESBD, SMS: a.Partners.SMS, Payments: a.Partners.Payments,

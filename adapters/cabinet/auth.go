@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Role is what an API key may do.
@@ -30,7 +30,7 @@ func (r Role) Valid() bool { return r == RoleWebsite || r == RoleInsurer }
 // CreateAPIKey makes a new random key for a caller with a role, stores its
 // hash and returns the key, which is shown this once. A name already in use
 // gets a new key and its old one stops working.
-func CreateAPIKey(ctx context.Context, pool *pgxpool.Pool, name string, role Role) (string, error) {
+func CreateAPIKey(ctx context.Context, db sqldb.DB, name string, role Role) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return "", errors.New("api key: name is required")
@@ -39,7 +39,7 @@ func CreateAPIKey(ctx context.Context, pool *pgxpool.Pool, name string, role Rol
 		return "", fmt.Errorf("api key: role %q: want website or insurer", role)
 	}
 	key := "kb_" + randomToken()
-	_, err := pool.Exec(ctx, `
+	_, err := db.Exec(ctx, `
 		INSERT INTO api_keys (key_hash, name, role) VALUES ($1, $2, $3)
 		ON CONFLICT (name) DO UPDATE SET key_hash = EXCLUDED.key_hash, role = EXCLUDED.role,
 			created_at = now(), revoked_at = NULL`, digest(key), name, string(role))
@@ -50,8 +50,8 @@ func CreateAPIKey(ctx context.Context, pool *pgxpool.Pool, name string, role Rol
 }
 
 // RevokeAPIKey stops a caller's key from working; false when there is none.
-func RevokeAPIKey(ctx context.Context, pool *pgxpool.Pool, name string) (bool, error) {
-	tag, err := pool.Exec(ctx, `UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL`, name)
+func RevokeAPIKey(ctx context.Context, db sqldb.DB, name string) (bool, error) {
+	tag, err := db.Exec(ctx, `UPDATE api_keys SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL`, name)
 	if err != nil {
 		return false, fmt.Errorf("revoke api key: %w", err)
 	}
@@ -77,9 +77,9 @@ func (s *Service) authenticate(ctx context.Context, op Operation, creds Credenti
 		return Caller{}, failure(CodeAuthFailed, "the X-API-Key header is required")
 	}
 	var c Caller
-	err := s.d.Pool.QueryRow(ctx, `SELECT name, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+	err := s.d.DB.QueryRow(ctx, `SELECT name, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
 		digest(creds.APIKey)).Scan(&c.Name, &c.Role)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if sqldb.IsNoRows(err) {
 		return Caller{}, failure(CodeAuthFailed, "the API key is not valid")
 	}
 	if err != nil {
@@ -99,11 +99,11 @@ func (s *Service) authenticate(ctx context.Context, op Operation, creds Credenti
 	if creds.SessionToken == "" {
 		return Caller{}, failure(CodeSessionRequired, "%s needs a session: send Authorization: Bearer <token> from Login", op.Name)
 	}
-	err = s.d.Pool.QueryRow(ctx, `
+	err = s.d.DB.QueryRow(ctx, `
 		SELECT client_id FROM sessions
 		WHERE token_hash = $1 AND caller = $2 AND ended_at IS NULL AND expires_at > $3`,
 		digest(creds.SessionToken), c.Name, s.cfg.Now()).Scan(&c.ClientID)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if sqldb.IsNoRows(err) {
 		return Caller{}, failure(CodeSessionRequired, "the session is unknown, has expired or has ended; log in again")
 	}
 	if err != nil {
@@ -117,7 +117,7 @@ func (s *Service) openSession(ctx context.Context, c Caller, clientID uuid.UUID,
 	token := randomToken()
 	now := s.cfg.Now()
 	expires := now.Add(s.cfg.SessionTTL)
-	_, err := s.d.Pool.Exec(ctx, `
+	_, err := s.d.DB.Exec(ctx, `
 		INSERT INTO sessions (token_hash, client_id, caller, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
 		digest(token), clientID, c.Name, now, expires)
 	if err != nil {
@@ -129,7 +129,7 @@ func (s *Service) openSession(ctx context.Context, c Caller, clientID uuid.UUID,
 // endSessions ends the session with the token, or every session of the
 // client when token is empty (after the access code changed).
 func (s *Service) endSessions(ctx context.Context, clientID uuid.UUID, exceptToken string) error {
-	_, err := s.d.Pool.Exec(ctx, `
+	_, err := s.d.DB.Exec(ctx, `
 		UPDATE sessions SET ended_at = $3
 		WHERE client_id = $1 AND ended_at IS NULL AND token_hash <> $2`, clientID, digest(exceptToken), s.cfg.Now())
 	if err != nil {
@@ -145,12 +145,12 @@ func (s *Service) limit(ctx context.Context, key string, max int, window time.Du
 	now := s.cfg.Now()
 	var count int
 	var start time.Time
-	err := s.d.Pool.QueryRow(ctx, `
+	err := s.d.DB.QueryRow(ctx, `
 		INSERT INTO rate_limits AS r (key, window_start, count) VALUES ($1, $2, 1)
 		ON CONFLICT (key) DO UPDATE SET
-			window_start = CASE WHEN r.window_start <= $2 - $3::interval THEN $2 ELSE r.window_start END,
-			count        = CASE WHEN r.window_start <= $2 - $3::interval THEN 1 ELSE r.count + 1 END
-		RETURNING count, window_start`, key, now, window).Scan(&count, &start)
+			window_start = CASE WHEN r.window_start <= $3 THEN $2 ELSE r.window_start END,
+			count        = CASE WHEN r.window_start <= $3 THEN 1 ELSE r.count + 1 END
+		RETURNING count, window_start`, key, now, now.Add(-window)).Scan(&count, &start)
 	if err != nil {
 		return fmt.Errorf("rate limit: %w", err)
 	}

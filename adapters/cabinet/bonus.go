@@ -19,11 +19,11 @@ func (s *Service) GetBonusAccount(ctx context.Context, c Caller, req *GetBonusAc
 	if req.Before < 0 {
 		return nil, invalid("before", "must not be negative")
 	}
-	acc, err := bonusledger.Account(ctx, s.d.Pool, c.ClientID)
+	acc, err := bonusledger.Account(ctx, s.d.DB, c.ClientID)
 	if err != nil {
 		return nil, err
 	}
-	entries, next, err := bonusledger.Ledger(ctx, s.d.Pool, c.ClientID, limit, bonusledger.Cursor(req.Before))
+	entries, next, err := bonusledger.Ledger(ctx, s.d.DB, c.ClientID, limit, bonusledger.Cursor(req.Before))
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ func (s *Service) ListClaims(ctx context.Context, c Caller, req *ListClaimsReque
 	if filter == "" {
 		filter = claims.All
 	}
-	list, err := claims.List(ctx, s.d.Pool, c.ClientID, filter)
+	list, err := claims.List(ctx, s.d.DB, c.ClientID, filter)
 	if errors.Is(err, claims.ErrUnknownFilter) {
 		return nil, invalid("filter", "must be one of all, in_settlement, settled")
 	}
@@ -35,7 +35,7 @@ func (s *Service) GetClaim(ctx context.Context, c Caller, req *GetClaimRequest) 
 	if err != nil {
 		return nil, err
 	}
-	d, err := claims.Get(ctx, s.d.Pool, c.ClientID, id)
+	d, err := claims.Get(ctx, s.d.DB, c.ClientID, id)
 	if err != nil {
 		return nil, err
 	}

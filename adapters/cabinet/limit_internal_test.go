@@ -8,14 +8,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/dbtest"
 )
 
 func TestLimitCountsInAWindow(t *testing.T) {
-	pool, _ := pgtest.New(t)
+	dbtest.Each(t, testLimitCountsInAWindow)
+}
+
+func testLimitCountsInAWindow(t *testing.T, b dbtest.Backend) {
 	ctx := context.Background()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	s := &Service{d: Deps{Pool: pool}, cfg: Config{Now: func() time.Time { return now }}}
+	s := &Service{d: Deps{DB: b.DB}, cfg: Config{Now: func() time.Time { return now }}}
 
 	for range 3 {
 		require.NoError(t, s.limit(ctx, "sms-phone:a", 3, time.Hour))

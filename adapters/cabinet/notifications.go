@@ -15,7 +15,7 @@ func (s *Service) ListNotifications(ctx context.Context, c Caller, req *ListNoti
 	if err != nil {
 		return nil, err
 	}
-	list, unread, err := inbox.List(ctx, s.d.Pool, c.ClientID, limit, req.UnreadOnly)
+	list, unread, err := inbox.List(ctx, s.d.DB, c.ClientID, limit, req.UnreadOnly)
 	if err != nil {
 		return nil, err
 	}

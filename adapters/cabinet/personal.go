@@ -215,7 +215,7 @@ func (s *Service) clientState(ctx context.Context, c Caller) (client.State, erro
 // refusePhoneInUse refuses a login phone that another client logs in with:
 // a phone must name one client, or phone logins and resets would find nobody.
 func (s *Service) refusePhoneInUse(ctx context.Context, field string, phone kz.Phone, self uuid.UUID) error {
-	other, found, err := clientprofile.Directory{Q: s.d.Pool}.ClientByPhone(ctx, phone)
+	other, found, err := clientprofile.Directory{Q: s.d.DB}.ClientByPhone(ctx, phone)
 	if err != nil {
 		return err
 	}

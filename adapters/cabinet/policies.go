@@ -21,7 +21,7 @@ func (s *Service) ListPolicies(ctx context.Context, c Caller, req *ListPoliciesR
 	if bucket == "" {
 		bucket = policies.All
 	}
-	list, counts, err := policies.List(ctx, s.d.Pool, c.ClientID, s.cfg.Now(), bucket)
+	list, counts, err := policies.List(ctx, s.d.DB, c.ClientID, s.cfg.Now(), bucket)
 	if errors.Is(err, policies.ErrUnknownBucket) {
 		return nil, invalid("bucket", "must be one of all, expiring, active, installments, history")
 	}
@@ -134,12 +134,12 @@ func (s *Service) ownPolicy(ctx context.Context, c Caller, raw string) (policies
 	if err != nil {
 		return policies.Details{}, err
 	}
-	return policies.Get(ctx, s.d.Pool, c.ClientID, id, s.cfg.Now())
+	return policies.Get(ctx, s.d.DB, c.ClientID, id, s.cfg.Now())
 }
 
 // holdsPolicyNumber reports whether the client holds a policy with number.
 func (s *Service) holdsPolicyNumber(ctx context.Context, clientID uuid.UUID, number string) (bool, error) {
-	_, holder, found, err := policies.FindByNumber(ctx, s.d.Pool, number)
+	_, holder, found, err := policies.FindByNumber(ctx, s.d.DB, number)
 	if err != nil {
 		return false, err
 	}

@@ -10,10 +10,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kabinet/kabinet/domain/client"
 	"github.com/kabinet/kabinet/domain/kz"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // initialCodeTTL is how long the access code sent at registration stays
@@ -62,7 +62,7 @@ func (s *Service) StartRegistration(ctx context.Context, c Caller, req *StartReg
 		r.FoundIn, r.FirstName, r.LastName, r.PhoneOnFile = "esbd", p.FirstName, p.LastName, p.Phone
 	}
 	now := s.cfg.Now()
-	_, err = s.d.Pool.Exec(ctx, `
+	_, err = s.d.DB.Exec(ctx, `
 		INSERT INTO registrations (id, caller, iin, found_in, kias_client_id, first_name, last_name, phone_on_file, created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		r.ID, c.Name, iin.String(), r.FoundIn, r.KIASClientID, r.FirstName, r.LastName, phoneText(r.PhoneOnFile), now, now.Add(s.cfg.RegistrationTTL))
@@ -129,7 +129,7 @@ func (s *Service) SendRegistrationCode(ctx context.Context, c Caller, req *SendR
 		return nil, err
 	}
 	expires := s.cfg.Now().Add(s.d.Codes.OneTimeTTL())
-	_, err = s.d.Pool.Exec(ctx, `
+	_, err = s.d.DB.Exec(ctx, `
 		UPDATE registrations SET phone = $2, first_name = $3, last_name = $4, code_hash = $5, code_expires = $6, attempts = 0
 		WHERE id = $1`, r.ID, target.String(), r.FirstName, r.LastName, s.d.Codes.HashOneTime(code), expires)
 	if err != nil {
@@ -160,7 +160,7 @@ func (s *Service) ConfirmRegistration(ctx context.Context, c Caller, req *Confir
 	}
 	// Count the attempt before checking it, in one statement, so that
 	// concurrent guesses cannot share an attempt.
-	r, err := s.scanRegistration(s.d.Pool.QueryRow(ctx, `
+	r, err := s.scanRegistration(s.d.DB.QueryRow(ctx, `
 		UPDATE registrations SET attempts = attempts + 1
 		WHERE id = $1 AND caller = $2 AND expires_at > $3
 		RETURNING `+registrationColumns, id, c.Name, s.cfg.Now()))
@@ -171,7 +171,7 @@ func (s *Service) ConfirmRegistration(ctx context.Context, c Caller, req *Confir
 	case r.CodeHash == "" || r.CodeExpires == nil:
 		return nil, failure(CodeConflict, "no code was sent for this registration; call SendRegistrationCode")
 	case r.Attempts > s.cfg.MaxCodeAttempts:
-		_, _ = s.d.Pool.Exec(ctx, `DELETE FROM registrations WHERE id = $1`, r.ID)
+		_, _ = s.d.DB.Exec(ctx, `DELETE FROM registrations WHERE id = $1`, r.ID)
 		return nil, failure(CodeLocked, "too many wrong codes; start the registration again")
 	case !r.CodeExpires.After(s.cfg.Now()):
 		return nil, &Error{Code: CodeCodeExpired, Field: "code", Message: "the code has expired; send a new one"}
@@ -193,7 +193,7 @@ func (s *Service) ConfirmRegistration(ctx context.Context, c Caller, req *Confir
 	if err := s.settle(ctx, res); err != nil {
 		return nil, err
 	}
-	_, _ = s.d.Pool.Exec(ctx, `DELETE FROM registrations WHERE id = $1`, r.ID)
+	_, _ = s.d.DB.Exec(ctx, `DELETE FROM registrations WHERE id = $1`, r.ID)
 	session, err := s.openSession(ctx, c, clientID, true)
 	if err != nil {
 		return nil, err
@@ -365,15 +365,15 @@ func (s *Service) loadRegistration(ctx context.Context, c Caller, raw string) (r
 	if err != nil {
 		return registration{}, invalid("registrationId", "must be the registrationId StartRegistration returned")
 	}
-	return s.scanRegistration(s.d.Pool.QueryRow(ctx, `SELECT `+registrationColumns+`
+	return s.scanRegistration(s.d.DB.QueryRow(ctx, `SELECT `+registrationColumns+`
 		FROM registrations WHERE id = $1 AND caller = $2 AND expires_at > $3`, id, c.Name, s.cfg.Now()))
 }
 
-func (s *Service) scanRegistration(row pgx.Row) (registration, error) {
+func (s *Service) scanRegistration(row sqldb.Row) (registration, error) {
 	var r registration
 	var iin, phoneOnFile, phone string
 	err := row.Scan(&r.ID, &iin, &r.FoundIn, &r.KIASClientID, &r.FirstName, &r.LastName, &phoneOnFile, &phone, &r.CodeHash, &r.CodeExpires, &r.Attempts)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if sqldb.IsNoRows(err) {
 		return r, &Error{Code: CodeNotFound, Field: "registrationId", Message: "no such registration, or it has expired; start again"}
 	}
 	if err != nil {

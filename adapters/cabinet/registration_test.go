@@ -189,7 +189,7 @@ func TestRegistrationCodes(t *testing.T) {
 
 	t.Run("a registration of another API key is not found", func(t *testing.T) {
 		regID, code := open(t)
-		key, err := cabinet.CreateAPIKey(ctx, k.Pool, "website-2", cabinet.RoleWebsite)
+		key, err := cabinet.CreateAPIKey(ctx, k.DB, "website-2", cabinet.RoleWebsite)
 		require.NoError(t, err)
 		other := cabinet.Credentials{APIKey: key}
 		e := refused(t, k, "SendRegistrationCode", other, &cabinet.SendRegistrationCodeRequest{RegistrationID: regID})

@@ -27,7 +27,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kabinet/kabinet/adapters/esbd"
 	"github.com/kabinet/kabinet/adapters/kias"
@@ -35,6 +34,7 @@ import (
 	"github.com/kabinet/kabinet/commands"
 	"github.com/kabinet/kabinet/domain/kz"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections/policies"
 )
 
@@ -72,7 +72,7 @@ type Waiter interface {
 
 // Deps are the Service's collaborators; all are required.
 type Deps struct {
-	Pool        *pgxpool.Pool // read models and the API's own tables
+	DB          sqldb.DB // read models and the API's own tables
 	Projections Waiter
 	Clients     *commands.Clients
 	Policies    *commands.Policies
@@ -158,7 +158,7 @@ type Service struct {
 func New(deps Deps, cfg Config) (*Service, error) {
 	var errs []error
 	for name, missing := range map[string]bool{
-		"Pool": deps.Pool == nil, "Projections": deps.Projections == nil, "Clients": deps.Clients == nil,
+		"DB": deps.DB == nil, "Projections": deps.Projections == nil, "Clients": deps.Clients == nil,
 		"Policies": deps.Policies == nil, "Claims": deps.Claims == nil, "Bonuses": deps.Bonuses == nil,
 		"Notices": deps.Notices == nil, "Codes": deps.Codes == nil, "KIAS": deps.KIAS == nil, "ESBD": deps.ESBD == nil,
 		"SMS": deps.SMS == nil, "Payments": deps.Payments == nil, "RenderPolicy": deps.RenderPolicy == nil,

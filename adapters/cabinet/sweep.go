@@ -24,7 +24,7 @@ func (s *Service) Sweep(ctx context.Context) (int64, error) {
 		{"registrations", `DELETE FROM registrations WHERE expires_at < $1`, now},
 		{"rate limits", `DELETE FROM rate_limits WHERE window_start < $1`, now.Add(-24 * time.Hour)},
 	} {
-		tag, err := s.d.Pool.Exec(ctx, q.sql, q.before)
+		tag, err := s.d.DB.Exec(ctx, q.sql, q.before)
 		if err != nil {
 			return total, fmt.Errorf("sweep %s: %w", q.what, err)
 		}

@@ -20,7 +20,7 @@ func TestSweepClearsOnlyWhatExpired(t *testing.T) {
 	call[cabinet.StartRegistrationResponse](t, k, "StartRegistration", k.Website(), &cabinet.StartRegistrationRequest{IIN: "851231400001"})
 	count := func(table string) int {
 		var n int
-		require.NoError(t, k.Pool.QueryRow(ctx, `SELECT count(*) FROM `+table).Scan(&n))
+		require.NoError(t, k.DB.QueryRow(ctx, `SELECT count(*) FROM `+table).Scan(&n))
 		return n
 	}
 	sessions, registrations, limits := count("sessions"), count("registrations"), count("rate_limits")

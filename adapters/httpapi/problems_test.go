@@ -13,6 +13,7 @@ import (
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
 	"github.com/kabinet/kabinet/adapters/cabinet/cabinettest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 func TestProblems(t *testing.T) {
@@ -100,7 +101,7 @@ func TestUnclassifiedErrorsAreLoggedOnceAndNotExplained(t *testing.T) {
 	require.NoError(t, err)
 	pool.Close()
 	deps := kit.Deps
-	deps.Pool = pool
+	deps.DB = sqldb.FromPgx(pool)
 	svc, err := cabinet.New(deps, cabinet.Config{})
 	require.NoError(t, err)
 	a := serveAPI(t, kit, svc)

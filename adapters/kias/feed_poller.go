@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kabinet/kabinet/domain/kz"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // FeedSource is where FeedPoller reads KIAS's changes: Client, or the
@@ -108,10 +109,15 @@ type FeedPoller struct {
 }
 
 // NewFeedPoller checks its arguments and returns a poller.
-func NewFeedPoller(pool *pgxpool.Pool, source FeedSource, cmds FeedCommands, cfg FeedConfig) (*FeedPoller, error) {
+func NewFeedPoller(db sqldb.DB, source FeedSource, cmds FeedCommands, cfg FeedConfig) (*FeedPoller, error) {
 	var errs []error
-	if pool == nil {
-		errs = append(errs, errors.New("kias feed: a pool is required"))
+	var pool *pgxpool.Pool
+	if db == nil {
+		errs = append(errs, errors.New("kias feed: a database is required"))
+	} else if p, ok := sqldb.Pgx(db); ok {
+		pool = p
+	} else {
+		errs = append(errs, fmt.Errorf("kias feed: %s is not supported yet", db.Dialect()))
 	}
 	if source == nil {
 		errs = append(errs, errors.New("kias feed: a source is required"))

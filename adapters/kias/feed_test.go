@@ -67,7 +67,7 @@ func (f *feedKit) poller(t *testing.T, name string, source kias.FeedSource) *kia
 	if source == nil {
 		source = f.client
 	}
-	p, err := kias.NewFeedPoller(f.kit.Pool, source, kias.FeedCommands{
+	p, err := kias.NewFeedPoller(f.kit.DB, source, kias.FeedCommands{
 		Clients: f.kit.Deps.Clients, Policies: f.kit.Deps.Policies, Claims: f.kit.Deps.Claims,
 	}, kias.FeedConfig{Name: name, Interval: 10 * time.Millisecond})
 	require.NoError(t, err)
@@ -392,7 +392,7 @@ func TestFeedRunFollowsTheFeedUntilCancelled(t *testing.T) {
 func TestNewFeedPollerChecksItsArguments(t *testing.T) {
 	_, err := kias.NewFeedPoller(nil, nil, kias.FeedCommands{}, kias.FeedConfig{BatchSize: 10000, Interval: -1})
 	require.Error(t, err)
-	for _, want := range []string{"pool", "source", "FeedCommands", "BatchSize", "negative"} {
+	for _, want := range []string{"database", "source", "FeedCommands", "BatchSize", "negative"} {
 		assert.ErrorContains(t, err, want)
 	}
 }

@@ -50,7 +50,7 @@ var errProfileLag = errors.New("the client's profile is not in the read model ye
 // recipientFor looks the client up for a notice of kind: ok is false when
 // the client has no cabinet or was erased, so there is nobody to tell.
 func (s *Set) recipientFor(ctx context.Context, clientID uuid.UUID, kind notice.Kind) (recipient, bool, error) {
-	p, err := clientprofile.Get(ctx, s.d.Pool, clientID)
+	p, err := clientprofile.Get(ctx, s.d.DB, clientID)
 	if errors.Is(err, clientprofile.ErrNotFound) {
 		// The read model may lag behind the log: ask the client's stream,
 		// which is the truth, whether there is anyone to tell.
@@ -143,7 +143,7 @@ func (s *Set) deliver(ctx context.Context, m message, r recipient) error {
 // when send succeeds.
 func (s *Set) once(ctx context.Context, key string, send func(context.Context) error) error {
 	var done bool
-	if err := s.d.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reaction_deliveries WHERE key = $1)`, key).Scan(&done); err != nil {
+	if err := s.d.DB.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM reaction_deliveries WHERE key = $1)`, key).Scan(&done); err != nil {
 		return fmt.Errorf("look up delivery: %w", err)
 	}
 	if done {
@@ -152,7 +152,7 @@ func (s *Set) once(ctx context.Context, key string, send func(context.Context) e
 	if err := send(ctx); err != nil {
 		return err
 	}
-	if _, err := s.d.Pool.Exec(ctx, `INSERT INTO reaction_deliveries (key, sent_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
+	if _, err := s.d.DB.Exec(ctx, `INSERT INTO reaction_deliveries (key, sent_at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
 		key, s.now()); err != nil {
 		return fmt.Errorf("note delivery: %w", err)
 	}

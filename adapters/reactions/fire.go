@@ -75,7 +75,7 @@ func (s *Set) fireExpiring(ctx context.Context, r Reminder, st policy.State, now
 		m.SMS = fmt.Sprintf(smsExpiring, st.Number, ends)
 	}
 	m.Attach = func(ctx context.Context) ([]Attachment, error) {
-		d, err := policies.Get(ctx, s.d.Pool, st.Holder.ClientID, st.ID, now)
+		d, err := policies.Get(ctx, s.d.DB, st.Holder.ClientID, st.ID, now)
 		if err != nil {
 			return nil, err
 		}

@@ -54,13 +54,13 @@ func newHarness(t *testing.T, tune ...func(*reactions.Config)) *harness {
 		clock: &clock{t: time.Date(today.Year, today.Month, today.Day, 9, 0, 0, 0, almaty)},
 	}
 	// The history comes from the kit's KIAS simulator, as in the embedded default.
-	history, err := kias.NewFeedPoller(k.Pool, k.KIAS, kias.FeedCommands{
+	history, err := kias.NewFeedPoller(k.DB, k.KIAS, kias.FeedCommands{
 		Clients: k.Deps.Clients, Policies: k.Deps.Policies, Claims: k.Deps.Claims,
 	}, kias.FeedConfig{Now: k.Now})
 	require.NoError(t, err)
 	h.deps = reactions.Deps{
 		Clients: k.Deps.Clients, Policies: k.Deps.Policies, Claims: k.Deps.Claims, Bonuses: k.Deps.Bonuses,
-		Notices: k.Deps.Notices, Codes: k.Deps.Codes, Pool: k.Pool,
+		Notices: k.Deps.Notices, Codes: k.Deps.Codes, DB: k.DB,
 		SMS: h.sms, Mailer: h.mail, KIAS: k.KIAS, History: history, RenderPolicy: pdf.Policy,
 	}
 	h.cfg = reactions.Config{CodeKey: bytes.Repeat([]byte{9}, 32), Now: h.clock.Now, PollInterval: 20 * time.Millisecond}

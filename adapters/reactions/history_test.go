@@ -73,7 +73,7 @@ func TestImportHistoryOnClientRegistered(t *testing.T) {
 	require.NoError(t, h.handle(t, name, e))
 	h.settleLog(t)
 
-	mine, _, err := policies.List(ctx, h.k.Pool, clientID, h.k.Now(), policies.All)
+	mine, _, err := policies.List(ctx, h.k.DB, clientID, h.k.Now(), policies.All)
 	require.NoError(t, err)
 	var numbers []string
 	for _, p := range mine {
@@ -81,7 +81,7 @@ func TestImportHistoryOnClientRegistered(t *testing.T) {
 		assert.True(t, p.Paid.Equal(p.Premium), "policy %s is paid", p.Number)
 	}
 	assert.ElementsMatch(t, []string{numberA, numberB}, numbers, "both policies, and not %s", othersNumber)
-	myClaims, err := claims.List(ctx, h.k.Pool, clientID, claims.All)
+	myClaims, err := claims.List(ctx, h.k.DB, clientID, claims.All)
 	require.NoError(t, err)
 	require.Len(t, myClaims, 1)
 	assert.Equal(t, claimNumber, myClaims[0].Number)

@@ -83,7 +83,7 @@ func (s *Set) registerHolder(ctx context.Context, e eventstore.RecordedEvent, ev
 		s.log.InfoContext(ctx, "holder has no mobile phone in KIAS; no cabinet opened", "event_id", e.ID, "client_id", clientID)
 		return nil
 	}
-	if other, inUse, err := (clientprofile.Directory{Q: s.d.Pool}).ClientByPhone(ctx, person.Phone); err != nil {
+	if other, inUse, err := (clientprofile.Directory{Q: s.d.DB}).ClientByPhone(ctx, person.Phone); err != nil {
 		return err
 	} else if inUse && other != clientID {
 		s.log.InfoContext(ctx, "holder's phone is another cabinet's login; no cabinet opened", "event_id", e.ID, "client_id", clientID)

@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kabinet/kabinet/domain/policy"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Kinds of reminder, as the scheduled_reminders table spells them.
@@ -59,7 +59,7 @@ func (s *Set) scheduleRemindersOnPolicyIssued() Reaction {
 			}
 			now := s.now()
 			plan := s.plan(ev, now)
-			b := &pgx.Batch{}
+			b := &sqldb.Batch{}
 			for _, r := range plan {
 				payload, err := json.Marshal(r.Payload)
 				if err != nil {
@@ -78,7 +78,7 @@ func (s *Set) scheduleRemindersOnPolicyIssued() Reaction {
 			if b.Len() == 0 {
 				return nil
 			}
-			if err := s.d.Pool.SendBatch(ctx, b).Close(); err != nil {
+			if err := s.d.DB.InTx(ctx, func(tx sqldb.Tx) error { return tx.SendBatch(ctx, b) }); err != nil {
 				return fmt.Errorf("%s: policy %s: store reminders: %w", name, ev.PolicyID, err)
 			}
 			s.log.InfoContext(ctx, "reminders planned", "event_id", e.ID, "policy_id", ev.PolicyID, "reminders", len(plan))

@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
+
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Outcomes of a fired reminder.
@@ -88,7 +89,7 @@ func (sc *Scheduler) Tick(ctx context.Context) (int, error) {
 	s := sc.s
 	now := s.now()
 	token := uuid.New()
-	rows, err := s.d.Pool.Query(ctx, `
+	rows, err := s.d.DB.Query(ctx, `
 		UPDATE scheduled_reminders r SET claimed_until = $2, claim_token = $3, attempts = r.attempts + 1
 		FROM (SELECT key FROM scheduled_reminders
 			WHERE fired_at IS NULL AND due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
@@ -105,7 +106,7 @@ func (sc *Scheduler) Tick(ctx context.Context) (int, error) {
 		r       Reminder
 		payload []byte
 	)
-	_, err = pgx.ForEachRow(rows, []any{&r.Key, &r.Kind, &r.DueAt, &r.PolicyID, &r.ClientID, &payload, &r.Attempts}, func() error {
+	err = sqldb.ForEachRow(rows, []any{&r.Key, &r.Kind, &r.DueAt, &r.PolicyID, &r.ClientID, &payload, &r.Attempts}, func() error {
 		r.Payload = ReminderPayload{}
 		if err := json.Unmarshal(payload, &r.Payload); err != nil {
 			return fmt.Errorf("reminder %s: payload: %w", r.Key, err)
@@ -131,7 +132,7 @@ func (sc *Scheduler) Tick(ctx context.Context) (int, error) {
 		// it at once instead of after the lease.
 		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
 		defer cancel()
-		if _, err := s.d.Pool.Exec(mctx, `UPDATE scheduled_reminders
+		if _, err := s.d.DB.Exec(mctx, `UPDATE scheduled_reminders
 			SET attempts = attempts - 1, claimed_until = NULL, claim_token = NULL
 			WHERE claim_token = $1 AND fired_at IS NULL`, token); err != nil {
 			errs = append(errs, fmt.Errorf("release reminders: %w", err))
@@ -155,17 +156,17 @@ func (sc *Scheduler) fireOne(ctx context.Context, r Reminder, token uuid.UUID) e
 	var err error
 	switch {
 	case ferr == nil:
-		_, err = s.d.Pool.Exec(mctx, `UPDATE scheduled_reminders
+		_, err = s.d.DB.Exec(mctx, `UPDATE scheduled_reminders
 			SET fired_at = $3, outcome = $4, reason = $5, claimed_until = NULL, claim_token = NULL, last_error = NULL
 			WHERE key = $1 AND claim_token = $2 AND fired_at IS NULL`, r.Key, token, now, outcome, nullable(reason))
 		s.log.InfoContext(ctx, "reminder fired", "key", r.Key, "outcome", outcome, "reason", reason)
 	case r.Attempts >= s.cfg.MaxAttempts:
-		_, err = s.d.Pool.Exec(mctx, `UPDATE scheduled_reminders
+		_, err = s.d.DB.Exec(mctx, `UPDATE scheduled_reminders
 			SET fired_at = $3, outcome = 'failed', claimed_until = NULL, claim_token = NULL, last_error = $4
 			WHERE key = $1 AND claim_token = $2 AND fired_at IS NULL`, r.Key, token, now, errorText(ferr))
 		s.log.ErrorContext(ctx, "reminder failed for good", "key", r.Key, "attempts", r.Attempts, "err", ferr)
 	default:
-		_, err = s.d.Pool.Exec(mctx, `UPDATE scheduled_reminders
+		_, err = s.d.DB.Exec(mctx, `UPDATE scheduled_reminders
 			SET claimed_until = $3, claim_token = NULL, last_error = $4
 			WHERE key = $1 AND claim_token = $2 AND fired_at IS NULL`, r.Key, token, now.Add(sc.backoff(r.Attempts)), errorText(ferr))
 		s.log.WarnContext(ctx, "reminder will be retried", "key", r.Key, "attempts", r.Attempts, "err", ferr)

@@ -9,9 +9,8 @@ import (
 	"time"
 	_ "time/tzdata" // Asia/Almaty must resolve on hosts without a zone database
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/kabinet/kabinet/commands"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Deps are what the reactions act through; every field is required.
@@ -24,7 +23,7 @@ type Deps struct {
 	Codes    *commands.AccessCodes
 	// Pool holds the read models (client profiles, policy details) and the
 	// reactions' own tables: scheduled_reminders and reaction_deliveries.
-	Pool         *pgxpool.Pool
+	DB           sqldb.DB
 	SMS          SMS
 	Mailer       Mailer
 	KIAS         KIAS
@@ -236,7 +235,7 @@ func New(deps Deps, cfg Config) (*Set, error) {
 	for name, missing := range map[string]bool{
 		"Clients": deps.Clients == nil, "Policies": deps.Policies == nil, "Claims": deps.Claims == nil,
 		"Bonuses": deps.Bonuses == nil, "Notices": deps.Notices == nil, "Codes": deps.Codes == nil,
-		"Pool": deps.Pool == nil, "SMS": deps.SMS == nil, "Mailer": deps.Mailer == nil, "KIAS": deps.KIAS == nil,
+		"DB": deps.DB == nil, "SMS": deps.SMS == nil, "Mailer": deps.Mailer == nil, "KIAS": deps.KIAS == nil,
 		"History": deps.History == nil, "RenderPolicy": deps.RenderPolicy == nil,
 	} {
 		if missing {

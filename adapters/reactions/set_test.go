@@ -17,7 +17,7 @@ import (
 func TestNewRefusesMissingDependenciesAndBadConfig(t *testing.T) {
 	_, err := reactions.New(reactions.Deps{}, reactions.Config{CodeKey: []byte("short"), ReminderHour: 24, Lease: 1})
 	require.Error(t, err)
-	for _, want := range []string{"Deps.Clients", "Deps.Pool", "Deps.SMS", "Deps.Mailer", "Deps.KIAS", "Deps.History", "Deps.RenderPolicy",
+	for _, want := range []string{"Deps.Clients", "Deps.DB", "Deps.SMS", "Deps.Mailer", "Deps.KIAS", "Deps.History", "Deps.RenderPolicy",
 		"code key must be at least 32 bytes", "reminder hour", "lease"} {
 		assert.Contains(t, err.Error(), want)
 	}

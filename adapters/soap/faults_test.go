@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 const billionLaughs = `<?xml version="1.0"?>
@@ -194,7 +195,7 @@ func TestInternalError(t *testing.T) {
 	require.NoError(t, err)
 	broken.Close()
 	deps := s.kit.Deps
-	deps.Pool = broken
+	deps.DB = sqldb.FromPgx(broken)
 	svc, err := cabinet.New(deps, cabinet.Config{})
 	require.NoError(t, err)
 	var logs bytes.Buffer

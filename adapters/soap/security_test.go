@@ -49,7 +49,7 @@ func TestSecurity(t *testing.T) {
 	ended := s.kit.Client(t).Session
 	s.call(t, soap11, ended, "Logout", &cabinet.LogoutRequest{}).decode(t, &cabinet.LogoutResponse{})
 
-	otherKey, err := cabinet.CreateAPIKey(context.Background(), s.kit.Pool, "partner-site", cabinet.RoleWebsite)
+	otherKey, err := cabinet.CreateAPIKey(context.Background(), s.kit.DB, "partner-site", cabinet.RoleWebsite)
 	require.NoError(t, err)
 	foreignCaller := a.Session
 	foreignCaller.APIKey = otherKey

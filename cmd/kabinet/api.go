@@ -9,8 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/kabinet/kabinet/adapters/bus"
 	"github.com/kabinet/kabinet/adapters/cabinet"
 	"github.com/kabinet/kabinet/adapters/httpapi"
@@ -20,6 +18,7 @@ import (
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/adapters/soap"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // app is everything serve runs beside the read models: the API on both
@@ -33,7 +32,7 @@ type app struct {
 }
 
 // newApp wires the application on a store and mounts its handlers on mux.
-func newApp(cfg config, pool *pgxpool.Pool, store eventstore.Store, waiter cabinet.Waiter, mux *http.ServeMux, logger *slog.Logger) (*app, error) {
+func newApp(cfg config, db sqldb.DB, store eventstore.Store, waiter cabinet.Waiter, mux *http.ServeMux, logger *slog.Logger) (*app, error) {
 	secret, err := serverSecret(cfg)
 	if err != nil {
 		return nil, err
@@ -42,7 +41,7 @@ func newApp(cfg config, pool *pgxpool.Pool, store eventstore.Store, waiter cabin
 	if err != nil {
 		return nil, fmt.Errorf("partners: %w", err)
 	}
-	deps, err := cabinet.Assemble(cabinet.Assembly{Pool: pool, Store: store, Projections: waiter, Partners: parts.api, Secret: secret})
+	deps, err := cabinet.Assemble(cabinet.Assembly{DB: db, Store: store, Projections: waiter, Partners: parts.api, Secret: secret})
 	if err != nil {
 		return nil, err
 	}
@@ -73,16 +72,16 @@ func newApp(cfg config, pool *pgxpool.Pool, store eventstore.Store, waiter cabin
 	}
 	mux.Handle("POST "+payments.CallbackPath, callback)
 
-	set, err := reactionSet(deps, parts, pool, secret, logger)
+	set, err := reactionSet(deps, parts, db, secret, logger)
 	if err != nil {
 		return nil, err
 	}
-	feed, err := kias.NewFeedPoller(pool, parts.feed, kias.FeedCommands{Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims},
+	feed, err := kias.NewFeedPoller(db, parts.feed, kias.FeedCommands{Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims},
 		kias.FeedConfig{Logger: logger})
 	if err != nil {
 		return nil, err
 	}
-	b, err := bus.New(pool, store, set.All(), bus.Config{Logger: logger, NATSURL: cfg.NATSURL})
+	b, err := bus.New(db, store, set.All(), bus.Config{Logger: logger, NATSURL: cfg.NATSURL})
 	if err != nil {
 		return nil, err
 	}
@@ -92,10 +91,10 @@ func newApp(cfg config, pool *pgxpool.Pool, store eventstore.Store, waiter cabin
 
 // reactionSet wires the reactions; serve runs them on the bus, and
 // `kabinet reactions retry` runs the same ones on a failed event.
-func reactionSet(deps cabinet.Deps, parts partners, pool *pgxpool.Pool, secret []byte, logger *slog.Logger) (*reactions.Set, error) {
+func reactionSet(deps cabinet.Deps, parts partners, db sqldb.DB, secret []byte, logger *slog.Logger) (*reactions.Set, error) {
 	// The import of a new client's history shares the feed's command
 	// mapping; it takes no lock and leaves the feed's cursor alone.
-	history, err := kias.NewFeedPoller(pool, parts.feed, kias.FeedCommands{Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims},
+	history, err := kias.NewFeedPoller(db, parts.feed, kias.FeedCommands{Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims},
 		kias.FeedConfig{Logger: logger, ReadTimeout: 10 * time.Second})
 	if err != nil {
 		return nil, err
@@ -103,7 +102,7 @@ func reactionSet(deps cabinet.Deps, parts partners, pool *pgxpool.Pool, secret [
 	return reactions.New(reactions.Deps{
 		History: history,
 		Clients: deps.Clients, Policies: deps.Policies, Claims: deps.Claims, Bonuses: deps.Bonuses,
-		Notices: deps.Notices, Codes: deps.Codes, Pool: pool,
+		Notices: deps.Notices, Codes: deps.Codes, DB: db,
 		SMS: parts.api.SMS, Mailer: parts.mailer, KIAS: parts.api.KIAS, RenderPolicy: pdf.Policy,
 	}, reactions.Config{CodeKey: cabinet.Subkey(secret, "kabinet reaction codes v1"), Logger: logger})
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // apikeyCmd creates and revokes the API keys callers authenticate with.
@@ -44,7 +45,7 @@ func apikeyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer pool.Close()
 	switch args[0] {
 	case "create":
-		key, err := cabinet.CreateAPIKey(ctx, pool, names[0], cabinet.Role(*role))
+		key, err := cabinet.CreateAPIKey(ctx, sqldb.FromPgx(pool), names[0], cabinet.Role(*role))
 		if err != nil {
 			return err
 		}
@@ -52,7 +53,7 @@ func apikeyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stdout, key)
 		return nil
 	case "revoke":
-		ok, err := cabinet.RevokeAPIKey(ctx, pool, names[0])
+		ok, err := cabinet.RevokeAPIKey(ctx, sqldb.FromPgx(pool), names[0])
 		if err != nil {
 			return err
 		}

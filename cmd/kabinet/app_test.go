@@ -27,6 +27,7 @@ import (
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 )
 
@@ -54,10 +55,10 @@ func startApp(t *testing.T) *testApp {
 	logger := newLogger(io.Discard, "error")
 	store := postgres.New(pool, postgres.Options{})
 	t.Cleanup(store.Close)
-	runner, err := projections.NewRunner(pool, store, readModels(), projections.Config{PollInterval: 50 * time.Millisecond})
+	runner, err := projections.NewRunner(sqldb.FromPgx(pool), store, readModels(), projections.Config{PollInterval: 50 * time.Millisecond})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
-	a, err := newApp(cfg, pool, store, runner, mux, logger)
+	a, err := newApp(cfg, sqldb.FromPgx(pool), store, runner, mux, logger)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{}, 2)
@@ -68,9 +69,9 @@ func startApp(t *testing.T) *testApp {
 	t.Cleanup(srv.Close)
 	a.listening(srv.URL)
 	ta := &testApp{app: a, url: srv.URL, pool: pool, dbURL: dbURL}
-	ta.websiteKey, err = cabinet.CreateAPIKey(ctx, pool, "website", cabinet.RoleWebsite)
+	ta.websiteKey, err = cabinet.CreateAPIKey(ctx, sqldb.FromPgx(pool), "website", cabinet.RoleWebsite)
 	require.NoError(t, err)
-	ta.insurerKey, err = cabinet.CreateAPIKey(ctx, pool, "kias", cabinet.RoleInsurer)
+	ta.insurerKey, err = cabinet.CreateAPIKey(ctx, sqldb.FromPgx(pool), "kias", cabinet.RoleInsurer)
 	require.NoError(t, err)
 	return ta
 }
@@ -170,7 +171,7 @@ func TestReactionsThroughTheBus(t *testing.T) {
 	assert.Equal(t, 1, kinds["claim_status"], "one notice of the status change")
 	assert.Equal(t, 1, kinds["missing_documents"], "one notice of the missing documents")
 
-	failures, err := bus.Failed(ctx, ta.pool)
+	failures, err := bus.Failed(ctx, sqldb.FromPgx(ta.pool))
 	require.NoError(t, err)
 	assert.Empty(t, failures, "no reaction gave up")
 }
@@ -210,7 +211,7 @@ func TestAFailingGatewayIsPoisonedWithoutBlocking(t *testing.T) {
 	var failures []bus.Failure
 	require.Eventually(t, func() bool {
 		var err error
-		failures, err = bus.Failed(ctx, ta.pool)
+		failures, err = bus.Failed(ctx, sqldb.FromPgx(ta.pool))
 		require.NoError(t, err)
 		for _, f := range failures {
 			if f.EventType == "claim.status_changed" {
@@ -237,7 +238,7 @@ func TestAFailingGatewayIsPoisonedWithoutBlocking(t *testing.T) {
 	t.Setenv("KABINET_DATABASE_URL", ta.dbURL)
 	out, err := kabinet(t, "reactions", "retry", "--all")
 	require.NoError(t, err, out)
-	left, err := bus.Failed(ctx, ta.pool)
+	left, err := bus.Failed(ctx, sqldb.FromPgx(ta.pool))
 	require.NoError(t, err)
 	assert.Empty(t, left)
 	assert.Positive(t, sent.Load(), "the notice went out once the gateway worked")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/internal/synth"
 	"github.com/kabinet/kabinet/projections"
 )
@@ -95,7 +96,7 @@ func TestOperatorCommands(t *testing.T) {
 
 	if len(readModels()) > 0 {
 		// Corrupt the live read model behind kabinet's back: verify must see drift.
-		gens, err := projections.Generations(ctx, pool)
+		gens, err := projections.Generations(ctx, sqldb.FromPgx(pool))
 		require.NoError(t, err)
 		p := readModels()[0]
 		table := p.Tables()[0]

@@ -33,7 +33,7 @@ func rebuildCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	return withEnv(ctx, func(e env) error {
 		progress := newProgress(stderr, "rebuild", *quiet)
-		results, err := projections.RebuildAll(ctx, e.pool, e.store, selected, projections.RebuildOptions{BatchSize: *batch, Progress: progress.update})
+		results, err := projections.RebuildAll(ctx, e.db, e.store, selected, projections.RebuildOptions{BatchSize: *batch, Progress: progress.update})
 		progress.finish()
 		if err != nil {
 			if ctx.Err() != nil {
@@ -102,7 +102,7 @@ func projectionsCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 		return fmt.Errorf("usage: kabinet projections status")
 	}
 	return withEnv(ctx, func(e env) error {
-		statuses, err := projections.Statuses(ctx, e.pool, readModels())
+		statuses, err := projections.Statuses(ctx, e.db, readModels())
 		if err != nil {
 			return err
 		}
@@ -288,7 +288,7 @@ func replayVerify(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	return withEnv(ctx, func(e env) error {
 		drift := 0
 		for _, p := range selected {
-			diffs, err := projections.Verify(ctx, e.pool, e.store, p, *limit)
+			diffs, err := projections.Verify(ctx, e.db, e.store, p, *limit)
 			if err != nil {
 				return fmt.Errorf("verify %s: %w", p.Name(), err)
 			}

@@ -42,11 +42,11 @@ func servedReactions(_ context.Context, e env) ([]reactions.Reaction, error) {
 	if err != nil {
 		return nil, err
 	}
-	deps, err := cabinet.Assemble(cabinet.Assembly{Pool: e.pool, Store: e.store, Partners: parts.api, Secret: secret})
+	deps, err := cabinet.Assemble(cabinet.Assembly{DB: e.db, Store: e.store, Partners: parts.api, Secret: secret})
 	if err != nil {
 		return nil, err
 	}
-	set, err := reactionSet(deps, parts, e.pool, secret, logger)
+	set, err := reactionSet(deps, parts, e.db, secret, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func reactionsFailed(ctx context.Context, args []string, stdout, stderr io.Write
 		return errors.New(reactionsUsage)
 	}
 	return withEnv(ctx, func(e env) error {
-		failures, err := bus.Failed(ctx, e.pool)
+		failures, err := bus.Failed(ctx, e.db)
 		if err != nil {
 			return err
 		}
@@ -129,7 +129,7 @@ func reactionsRetry(ctx context.Context, args []string, stdout, stderr io.Writer
 		if err != nil {
 			return err
 		}
-		results, err := bus.Retry(ctx, e.pool, e.store, rs, which)
+		results, err := bus.Retry(ctx, e.db, e.store, rs, which)
 		if err != nil {
 			return err
 		}

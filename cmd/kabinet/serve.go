@@ -12,12 +12,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/kabinet/kabinet/eventstore/postgres"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 )
 
@@ -40,9 +40,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer pool.Close()
 	store := postgres.New(pool, postgres.Options{Logger: logger})
+	db := sqldb.FromPgx(pool)
 	defer store.Close()
 
-	runner, err := projections.NewRunner(pool, store, readModels(), projections.Config{Logger: logger})
+	runner, err := projections.NewRunner(db, store, readModels(), projections.Config{Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -51,7 +52,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		newFrontierCollector(store, logger), newProjectionCollector(pool, runner.Projections(), logger))
+		newFrontierCollector(store, logger), newProjectionCollector(db, runner.Projections(), logger))
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
@@ -65,7 +66,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	application, err := newApp(cfg, pool, store, runner, mux, logger)
+	application, err := newApp(cfg, db, store, runner, mux, logger)
 	if err != nil {
 		return err
 	}
@@ -162,7 +163,7 @@ func (c *frontierCollector) Collect(ch chan<- prometheus.Metric) {
 
 // projectionCollector exports each read model's lag behind the log.
 type projectionCollector struct {
-	pool        *pgxpool.Pool
+	db          sqldb.DB
 	projections []projections.Projection
 	logger      *slog.Logger
 	lagEvents   *prometheus.Desc
@@ -170,8 +171,8 @@ type projectionCollector struct {
 	events      *prometheus.Desc
 }
 
-func newProjectionCollector(pool *pgxpool.Pool, ps []projections.Projection, logger *slog.Logger) *projectionCollector {
-	return &projectionCollector{pool: pool, projections: ps, logger: logger,
+func newProjectionCollector(db sqldb.DB, ps []projections.Projection, logger *slog.Logger) *projectionCollector {
+	return &projectionCollector{db: db, projections: ps, logger: logger,
 		lagEvents: prometheus.NewDesc("kabinet_projection_lag_events",
 			"Events in the log that the projection's live generation has not applied yet.", []string{"projection"}, nil),
 		lagSeconds: prometheus.NewDesc("kabinet_projection_lag_seconds",
@@ -190,7 +191,7 @@ func (c *projectionCollector) Describe(ch chan<- *prometheus.Desc) {
 func (c *projectionCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	statuses, err := projections.Statuses(ctx, c.pool, c.projections)
+	statuses, err := projections.Statuses(ctx, c.db, c.projections)
 	if err != nil {
 		c.logger.Warn("read projection status", "error", err)
 		return

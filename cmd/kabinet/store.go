@@ -12,6 +12,7 @@ import (
 
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // exitError carries a process exit code other than the default 2.
@@ -27,6 +28,7 @@ func (e *exitError) Unwrap() error { return e.err }
 // event store and the read models this binary knows.
 type env struct {
 	pool  *pgxpool.Pool
+	db    sqldb.DB
 	store *postgres.Store
 }
 
@@ -43,7 +45,7 @@ func withEnv(ctx context.Context, fn func(env) error) error {
 	defer pool.Close()
 	store := postgres.New(pool, postgres.Options{})
 	defer store.Close()
-	return fn(env{pool: pool, store: store})
+	return fn(env{pool: pool, db: sqldb.FromPgx(pool), store: store})
 }
 
 func withStore(ctx context.Context, fn func(*postgres.Store) error) error {

@@ -21,6 +21,7 @@ import (
 	"github.com/kabinet/kabinet/adapters/soap"
 	"github.com/kabinet/kabinet/commands"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/readmodels"
 )
@@ -43,7 +44,7 @@ func newCabinetKit(ctx context.Context, pool *pgxpool.Pool, store eventstore.Sto
 	_, _ = rand.Read(secret) // crypto/rand does not fail on Linux
 	k := &cabinetKit{runner: runner, kias: kias.NewSimulator()}
 	deps, err := cabinet.Assemble(cabinet.Assembly{
-		Pool: pool, Store: store, Projections: runner,
+		DB: sqldb.FromPgx(pool), Store: store, Projections: runner,
 		Partners: cabinet.Partners{KIAS: k.kias, ESBD: esbd.NewSimulator(), SMS: sms.NewSimulator(),
 			Payments: payments.NewSimulator("https://pay.example.kz")},
 		Secret: secret,
@@ -59,7 +60,7 @@ func newCabinetKit(ctx context.Context, pool *pgxpool.Pool, store eventstore.Sto
 	if k.service, err = cabinet.New(deps, cabinet.Config{}); err != nil {
 		return nil, err
 	}
-	if k.key, err = cabinet.CreateAPIKey(ctx, pool, "bench-website", cabinet.RoleWebsite); err != nil {
+	if k.key, err = cabinet.CreateAPIKey(ctx, sqldb.FromPgx(pool), "bench-website", cabinet.RoleWebsite); err != nil {
 		return nil, err
 	}
 	return k, nil
@@ -69,7 +70,7 @@ func newCabinetKit(ctx context.Context, pool *pgxpool.Pool, store eventstore.Sto
 // clients and measures ListPolicies and GetPolicy over JSON and SOAP at a
 // fixed rate, with the process's resident memory meanwhile.
 func runAPI(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, sz Sizes, progress func(string, ...any)) ([]Row, Memory, error) {
-	runner, err := projections.NewRunner(pool, store, readmodels.All(), projections.Config{})
+	runner, err := projections.NewRunner(sqldb.FromPgx(pool), store, readmodels.All(), projections.Config{})
 	if err != nil {
 		return nil, Memory{}, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/kabinet/kabinet/domain/notice"
 	"github.com/kabinet/kabinet/domain/policy"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/readmodels"
 )
@@ -152,7 +153,7 @@ func runRebuild(ctx context.Context, pool *pgxpool.Pool, s eventstore.Store, eve
 	)
 	start := time.Now()
 	heap := PeakHeap(func() {
-		results, err = projections.RebuildAll(ctx, pool, s, readmodels.All(), projections.RebuildOptions{})
+		results, err = projections.RebuildAll(ctx, sqldb.FromPgx(pool), s, readmodels.All(), projections.RebuildOptions{})
 	})
 	elapsed := time.Since(start)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 )
 
@@ -27,7 +28,7 @@ func (recorder) Name() string     { return "bench_delivered" }
 func (recorder) Version() int     { return 1 }
 func (recorder) Tables() []string { return []string{recorderTable} }
 
-func (recorder) Schema(t projections.Tables) []string {
+func (recorder) Schema(_ sqldb.Dialect, t projections.Tables) []string {
 	return []string{`CREATE TABLE ` + pgx.Identifier{t[recorderTable]}.Sanitize() + ` (
 		n        bigint GENERATED ALWAYS AS IDENTITY,
 		event_id uuid NOT NULL,
@@ -35,7 +36,7 @@ func (recorder) Schema(t projections.Tables) []string {
 		version  bigint NOT NULL)`}
 }
 
-func (r recorder) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
+func (r recorder) Apply(ctx context.Context, tx sqldb.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
 	ids, streams, versions := make([]uuid.UUID, 0, len(batch)), make([]string, 0, len(batch)), make([]int64, 0, len(batch))
 	for _, e := range batch {
 		if r.skip != nil && r.skip(e) {

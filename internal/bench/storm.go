@@ -13,6 +13,7 @@ import (
 
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/internal/synth"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/readmodels"
@@ -56,7 +57,7 @@ func storm(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, d tim
 	if skip != nil {
 		rec.skip = func(e eventstore.RecordedEvent) bool { return skip("projections", e) }
 	}
-	runner, err := projections.NewRunner(pool, store, append(readmodels.All(), rec), projections.Config{})
+	runner, err := projections.NewRunner(sqldb.FromPgx(pool), store, append(readmodels.All(), rec), projections.Config{})
 	if err != nil {
 		return stormResult{}, err
 	}
@@ -261,7 +262,7 @@ func verifyStorm(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store,
 	// Each read model's generation counts the events the runner applied to
 	// it; with the recorder's exact list above this shows that no read
 	// model was given fewer or more events than the recorder.
-	gens, err := projections.Generations(ctx, pool)
+	gens, err := projections.Generations(ctx, sqldb.FromPgx(pool))
 	if err != nil {
 		return c, err
 	}

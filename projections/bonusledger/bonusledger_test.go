@@ -21,6 +21,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/bonusledger"
 )
@@ -75,7 +76,7 @@ func (e *env) catchUp() {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	for {
-		g, err := projections.CatchUp(ctx, e.pool, e.store, bonusledger.Projection{})
+		g, err := projections.CatchUp(ctx, sqldb.FromPgx(e.pool), e.store, bonusledger.Projection{})
 		require.NoError(e.t, err)
 		if !g.Position.Less(e.last) {
 			return
@@ -90,14 +91,14 @@ func (e *env) catchUp() {
 
 func (e *env) account(clientID uuid.UUID) bonusledger.Summary {
 	e.t.Helper()
-	a, err := bonusledger.Account(context.Background(), e.pool, clientID)
+	a, err := bonusledger.Account(context.Background(), sqldb.FromPgx(e.pool), clientID)
 	require.NoError(e.t, err)
 	return a
 }
 
 func (e *env) ledger(clientID uuid.UUID, limit int, before bonusledger.Cursor) ([]bonusledger.Entry, bonusledger.Cursor) {
 	e.t.Helper()
-	entries, next, err := bonusledger.Ledger(context.Background(), e.pool, clientID, limit, before)
+	entries, next, err := bonusledger.Ledger(context.Background(), sqldb.FromPgx(e.pool), clientID, limit, before)
 	require.NoError(e.t, err)
 	return entries, next
 }
@@ -106,7 +107,7 @@ func (e *env) ledger(clientID uuid.UUID, limit int, before bonusledger.Cursor) (
 // incremental applies gave.
 func (e *env) noDrift() {
 	e.t.Helper()
-	diffs, err := projections.Verify(context.Background(), e.pool, e.store, bonusledger.Projection{}, 5)
+	diffs, err := projections.Verify(context.Background(), sqldb.FromPgx(e.pool), e.store, bonusledger.Projection{}, 5)
 	require.NoError(e.t, err)
 	assert.Empty(e.t, diffs)
 }
@@ -240,7 +241,7 @@ func TestLedgerPaging(t *testing.T) {
 		})
 	}
 
-	_, _, err := bonusledger.Ledger(ctx, e.pool, client, 3, -1)
+	_, _, err := bonusledger.Ledger(ctx, sqldb.FromPgx(e.pool), client, 3, -1)
 	assert.ErrorIs(t, err, bonusledger.ErrInvalidCursor)
 }
 

@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kabinet/kabinet/domain/bonus"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 )
 
@@ -38,7 +38,7 @@ func (Projection) Version() int { return 1 }
 func (Projection) Tables() []string { return []string{tableAccounts, tableEntries} }
 
 // Schema implements projections.Projection.
-func (Projection) Schema(t projections.Tables) []string {
+func (Projection) Schema(_ sqldb.Dialect, t projections.Tables) []string {
 	return []string{
 		`CREATE TABLE ` + t[tableAccounts] + ` (
 			client_id     uuid PRIMARY KEY,
@@ -89,7 +89,7 @@ type totals struct {
 }
 
 // Apply implements projections.Projection.
-func (Projection) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
+func (Projection) Apply(ctx context.Context, tx sqldb.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
 	var r rows
 	accounts := map[uuid.UUID]*totals{}
 	var order []uuid.UUID // first-seen order, so the statements are the same on every rebuild
@@ -125,7 +125,7 @@ func (Projection) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, ba
 	}
 	// No ON CONFLICT on the ledger: the runner applies each event once, and
 	// an event applied twice must fail rather than count twice in the totals.
-	b := &pgx.Batch{}
+	b := &sqldb.Batch{}
 	b.Queue(`INSERT INTO `+t[tableEntries]+` (client_id, seq, kind, points, delta, shortfall, reason, ref,
 			policy_id, amount_tiyn, rate, as_of, at)
 		SELECT c, s, k, p, d, sf, nullif(re, ''), ref, nullif(po, '00000000-0000-0000-0000-000000000000'),
@@ -136,7 +136,7 @@ func (Projection) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, ba
 		r.client, r.seq, r.kind, r.points, r.delta, r.shortfall, r.reason,
 		r.ref, r.policy, r.amount, r.rate, r.asOf, r.at)
 	queueAccounts(b, t[tableAccounts], order, accounts)
-	return tx.SendBatch(ctx, b).Close()
+	return tx.SendBatch(ctx, b)
 }
 
 // add appends the ledger row of one event and adds it to the account's
@@ -193,7 +193,7 @@ func (r *rows) add(clientID uuid.UUID, seq int64, ev bonus.Event, a *totals) boo
 
 // queueAccounts adds each client's batch totals to their account, one row
 // per client (an upsert may not touch a row twice).
-func queueAccounts(b *pgx.Batch, table string, order []uuid.UUID, accounts map[uuid.UUID]*totals) {
+func queueAccounts(b *sqldb.Batch, table string, order []uuid.UUID, accounts map[uuid.UUID]*totals) {
 	n := len(order)
 	ids := make([][16]byte, 0, n)
 	cols := make([][]int64, 7)

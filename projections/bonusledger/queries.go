@@ -7,17 +7,14 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
 	"github.com/kabinet/kabinet/domain/money"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Querier is what the queries need of a pool, a connection or a transaction.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+type Querier = sqldb.Querier
 
 // Ledger page sizes.
 const (
@@ -85,7 +82,7 @@ func Account(ctx context.Context, q Querier, clientID uuid.UUID) (Summary, error
 	err := q.QueryRow(ctx, `SELECT balance, accrued, spent, reversed, expired, shortfall, entries, last_entry_at
 		FROM `+tableAccounts+` WHERE client_id = $1`, clientID).
 		Scan(&a.Balance, &a.Accrued, &a.Spent, &a.Reversed, &a.Expired, &a.Shortfall, &a.Entries, &a.LastEntryAt)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if sqldb.IsNoRows(err) {
 		return Summary{ClientID: clientID}, nil
 	}
 	if err != nil {
@@ -118,7 +115,7 @@ func Ledger(ctx context.Context, q Querier, clientID uuid.UUID, limit int, befor
 	if err != nil {
 		return nil, 0, fmt.Errorf("bonus ledger: %w", err)
 	}
-	entries, err := pgx.CollectRows(rows, scanEntry)
+	entries, err := sqldb.CollectRows(rows, scanEntry)
 	if err != nil {
 		return nil, 0, fmt.Errorf("bonus ledger: %w", err)
 	}
@@ -129,7 +126,7 @@ func Ledger(ctx context.Context, q Querier, clientID uuid.UUID, limit int, befor
 	return entries, Cursor(entries[limit-1].Seq), nil
 }
 
-func scanEntry(row pgx.CollectableRow) (Entry, error) {
+func scanEntry(row sqldb.Row) (Entry, error) {
 	var (
 		e      Entry
 		ref    string

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kabinet/kabinet/domain/claim"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/claims"
 )
@@ -27,12 +28,12 @@ func applyInto(t *testing.T, pool *pgxpool.Pool, suffix string, batches [][]even
 	for _, name := range p.Tables() {
 		tables[name] = name + suffix
 	}
-	for _, stmt := range p.Schema(tables) {
+	for _, stmt := range p.Schema(sqldb.Postgres, tables) {
 		_, err := pool.Exec(ctx, stmt)
 		require.NoError(t, err)
 	}
 	for _, batch := range batches {
-		require.NoError(t, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return p.Apply(ctx, tx, tables, batch) }))
+		require.NoError(t, sqldb.FromPgx(pool).InTx(ctx, func(tx sqldb.Tx) error { return p.Apply(ctx, tx, tables, batch) }))
 	}
 	return dump(t, pool, tables)
 }
@@ -98,7 +99,7 @@ func TestApplyIsBatchIndependent(t *testing.T) {
 	}
 	assert.Equal(t, whole, dump(t, k.pool, live))
 	for _, number := range []string{"CLM-1", "CLM-2"} {
-		d, err := claims.Get(context.Background(), k.pool, holder, k.claims.IDFor(number))
+		d, err := claims.Get(context.Background(), sqldb.FromPgx(k.pool), holder, k.claims.IDFor(number))
 		require.NoError(t, err)
 		assert.Equal(t, []claims.MissingDocument{{Kind: police.Kind, Title: police.Title, RequestedAt: askedAgain[number]}}, d.Missing,
 			"the police report, received and asked for again, is missing again; the rest arrived")
@@ -113,8 +114,8 @@ func TestApplyRefusesUndecodableEvents(t *testing.T) {
 	for _, name := range (claims.Projection{}).Tables() {
 		tables[name] = name + "_bad"
 	}
-	err := pgx.BeginFunc(context.Background(), k.pool, func(tx pgx.Tx) error {
-		for _, stmt := range (claims.Projection{}).Schema(tables) {
+	err := sqldb.FromPgx(k.pool).InTx(context.Background(), func(tx sqldb.Tx) error {
+		for _, stmt := range (claims.Projection{}).Schema(sqldb.Postgres, tables) {
 			if _, err := tx.Exec(context.Background(), stmt); err != nil {
 				return err
 			}

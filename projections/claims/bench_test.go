@@ -17,6 +17,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/claims"
 )
@@ -33,7 +34,7 @@ func BenchmarkRebuild(b *testing.B) {
 	for i := range 1000 {
 		seedClaim(b, s, i)
 	}
-	_, err := projections.CatchUp(ctx, pool, s, claims.Projection{})
+	_, err := projections.CatchUp(ctx, sqldb.FromPgx(pool), s, claims.Projection{})
 	require.NoError(b, err)
 
 	var read, rebuild time.Duration
@@ -58,7 +59,7 @@ func BenchmarkRebuild(b *testing.B) {
 			at = batch[len(batch)-1].Position
 		}
 		read += time.Since(t0)
-		res, err := projections.Rebuild(ctx, pool, s, claims.Projection{}, projections.RebuildOptions{})
+		res, err := projections.Rebuild(ctx, sqldb.FromPgx(pool), s, claims.Projection{}, projections.RebuildOptions{})
 		require.NoError(b, err)
 		rebuild += res.Elapsed
 		events += res.Events

@@ -6,11 +6,13 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/domain/claim"
 	"github.com/kabinet/kabinet/domain/money"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections/claims"
 )
 
@@ -37,7 +39,7 @@ func TestClaimLifecycle(t *testing.T) {
 	get := func(t *testing.T) claims.Details {
 		t.Helper()
 		k.catchUp(t)
-		d, err := claims.Get(ctx, k.pool, holder, id)
+		d, err := claims.Get(ctx, sqldb.FromPgx(k.pool), holder, id)
 		require.NoError(t, err)
 		return d
 	}
@@ -183,7 +185,7 @@ func TestListFiltersAndOwners(t *testing.T) {
 
 	ids := func(f claims.Filter, client uuid.UUID) []uuid.UUID {
 		t.Helper()
-		list, err := claims.List(ctx, k.pool, client, f)
+		list, err := claims.List(ctx, sqldb.FromPgx(k.pool), client, f)
 		require.NoError(t, err)
 		var out []uuid.UUID
 		for _, s := range list {
@@ -196,17 +198,17 @@ func TestListFiltersAndOwners(t *testing.T) {
 	assert.Equal(t, []uuid.UUID{open}, ids(claims.InSettlement, holder))
 	assert.Equal(t, []uuid.UUID{withdrawn}, ids(claims.Settled, holder))
 	assert.Equal(t, []uuid.UUID{other}, ids(claims.All, stranger))
-	_, err := claims.List(ctx, k.pool, holder, "closed")
+	_, err := claims.List(ctx, sqldb.FromPgx(k.pool), holder, "closed")
 	assert.ErrorIs(t, err, claims.ErrUnknownFilter)
 
 	t.Run("another client's claim reads as missing", func(t *testing.T) {
-		_, err := claims.Get(ctx, k.pool, holder, other)
+		_, err := claims.Get(ctx, sqldb.FromPgx(k.pool), holder, other)
 		assert.ErrorIs(t, err, claims.ErrNotFound)
-		_, err = claims.Get(ctx, k.pool, stranger, open)
+		_, err = claims.Get(ctx, sqldb.FromPgx(k.pool), stranger, open)
 		assert.ErrorIs(t, err, claims.ErrNotFound)
-		_, err = claims.Get(ctx, k.pool, holder, uuid.New())
+		_, err = claims.Get(ctx, sqldb.FromPgx(k.pool), holder, uuid.New())
 		assert.ErrorIs(t, err, claims.ErrNotFound)
-		d, err := claims.Get(ctx, k.pool, stranger, other)
+		d, err := claims.Get(ctx, sqldb.FromPgx(k.pool), stranger, other)
 		require.NoError(t, err)
 		assert.Equal(t, "OGPO P-2", d.PolicyNumber)
 	})
@@ -215,13 +217,13 @@ func TestListFiltersAndOwners(t *testing.T) {
 			client uuid.UUID
 			open   bool
 		}{{holder, true}, {stranger, true}, {uuid.New(), false}} {
-			got, err := claims.HasOpen(ctx, k.pool, c.client)
+			got, err := claims.HasOpen(ctx, sqldb.FromPgx(k.pool), c.client)
 			require.NoError(t, err)
 			assert.Equal(t, c.open, got)
 		}
 		k.stage(open, claim.ChangeClaimStatus{To: claim.StatusWithdrawn})
 		k.catchUp(t)
-		got, err := claims.HasOpen(ctx, k.pool, holder)
+		got, err := claims.HasOpen(ctx, sqldb.FromPgx(k.pool), holder)
 		require.NoError(t, err)
 		assert.False(t, got, "a withdrawn claim is settled")
 	})
@@ -233,13 +235,12 @@ func TestTimesAreUTC(t *testing.T) {
 	k := newKit(t)
 	id := k.report("CLM-1", holder, k.policy("P-1", holder, "900115300003"))
 	k.catchUp(t)
-	conn, err := k.pool.Acquire(ctx)
+	cfg := k.pool.Config()
+	cfg.ConnConfig.RuntimeParams["timezone"] = "Asia/Almaty"
+	almaty, err := pgxpool.NewWithConfig(ctx, cfg)
 	require.NoError(t, err)
-	defer conn.Release()
-	_, err = conn.Exec(ctx, `SET TIME ZONE 'Asia/Almaty'`)
-	require.NoError(t, err)
-	defer conn.Exec(ctx, `RESET TIME ZONE`)
-	d, err := claims.Get(ctx, conn, holder, id)
+	defer almaty.Close()
+	d, err := claims.Get(ctx, sqldb.FromPgx(almaty), holder, id)
 	require.NoError(t, err)
 	assert.Equal(t, time.UTC, d.ReportedAt.Location())
 	assert.Equal(t, k.at, d.Timeline[0].At)

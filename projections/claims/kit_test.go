@@ -19,6 +19,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/claims"
 	"github.com/kabinet/kabinet/projections/policies"
@@ -72,7 +73,7 @@ func (k *kit) catchUp(t *testing.T) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		for _, p := range []projections.Projection{claims.Projection{}, policies.Projection{}} {
-			g, err := projections.CatchUp(context.Background(), k.pool, k.store, p)
+			g, err := projections.CatchUp(context.Background(), sqldb.FromPgx(k.pool), k.store, p)
 			require.NoError(t, err)
 			if g.Position.Less(k.last) {
 				return false

@@ -3,9 +3,8 @@ package claims
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 )
 
@@ -29,7 +28,7 @@ func (Projection) Version() int { return 1 }
 func (Projection) Tables() []string { return []string{claimsTable} }
 
 // Schema implements projections.Projection.
-func (Projection) Schema(t projections.Tables) []string {
+func (Projection) Schema(_ sqldb.Dialect, t projections.Tables) []string {
 	c := t[claimsTable]
 	return []string{
 		`CREATE TABLE ` + c + ` (
@@ -57,17 +56,17 @@ func (Projection) Schema(t projections.Tables) []string {
 // sends at most two set-based statements in one round trip: the claims
 // reported in the batch, inserted whole with the rest of the batch already
 // applied, and the changes to older claims.
-func (Projection) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
+func (Projection) Apply(ctx context.Context, tx sqldb.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
 	f, err := fold(batch)
 	if err != nil {
 		return err
 	}
-	b := &pgx.Batch{}
+	b := &sqldb.Batch{}
 	if err := f.queue(b, t); err != nil {
 		return err
 	}
 	if b.Len() == 0 {
 		return nil
 	}
-	return tx.SendBatch(ctx, b).Close()
+	return tx.SendBatch(ctx, b)
 }

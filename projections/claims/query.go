@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/kabinet/kabinet/domain/claim"
 	"github.com/kabinet/kabinet/domain/money"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // ErrNotFound answers a claim that does not exist or is another client's:
@@ -24,10 +24,7 @@ var ErrUnknownFilter = errors.New("unknown claim filter")
 
 // Querier is what the queries need of a database handle; *pgxpool.Pool, a
 // *pgx.Conn and a pgx.Tx satisfy it.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+type Querier = sqldb.Querier
 
 const summarySQL = `SELECT c.claim_id, c.number, c.kind, c.policy_id, coalesce(p.number, ''), c.stage,
 	c.reported_at, c.last_change_at, c.closed_at, c.payout_tiyn, jsonb_array_length(c.missing)`
@@ -83,7 +80,7 @@ func List(ctx context.Context, q Querier, clientID uuid.UUID, filter Filter) ([]
 		out []Summary
 		r   summaryRow
 	)
-	if _, err := pgx.ForEachRow(rows, r.dest(), func() error {
+	if err := sqldb.ForEachRow(rows, r.dest(), func() error {
 		out = append(out, r.summary())
 		return nil
 	}); err != nil {
@@ -113,7 +110,7 @@ func Get(ctx context.Context, q Querier, clientID, claimID uuid.UUID) (Details, 
 	err := q.QueryRow(ctx, summarySQL+`, c.description, c.decision_ref, c.timeline, c.missing`+fromSQL+`
 		WHERE c.claim_id = $1 AND c.client_id = $2`, claimID, clientID).
 		Scan(append(r.dest(), &d.Description, &d.DecisionRef, &timeline, &missing)...)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if sqldb.IsNoRows(err) {
 		return Details{}, fmt.Errorf("claim %s: %w", claimID, ErrNotFound)
 	}
 	if err != nil {

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kabinet/kabinet/domain/claim"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 )
 
@@ -54,7 +54,7 @@ WHERE c.claim_id = u.id`
 )
 
 // queue adds the batch's statements to b, skipping those with nothing to do.
-func (f *folded) queue(b *pgx.Batch, t projections.Tables) error {
+func (f *folded) queue(b *sqldb.Batch, t projections.Tables) error {
 	var fresh, old columns
 	for _, id := range f.order {
 		c := f.changes[id]

@@ -13,6 +13,7 @@ import (
 	"github.com/kabinet/kabinet/domain/client"
 	"github.com/kabinet/kabinet/domain/kz"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections/clientprofile"
 )
 
@@ -68,7 +69,7 @@ func TestProfileFollowsTheClient(t *testing.T) {
 	assert.Equal(t, clientprofile.Erasure{}, p.Erasure)
 	assert.Equal(t, iinA, p.IIN, "the IIN does not change with the phone")
 
-	got, err := clientprofile.Settings(ctx, e.pool, id)
+	got, err := clientprofile.Settings(ctx, sqldb.FromPgx(e.pool), id)
 	require.NoError(t, err)
 	assert.Equal(t, settings, got)
 
@@ -117,7 +118,7 @@ func TestDirectory(t *testing.T) {
 	c := e.register(iinC, phoneB, "Дана", "Ахметова") // a family sharing one number
 	e.catchUp()
 
-	d := clientprofile.Directory{Q: e.pool}
+	d := clientprofile.Directory{Q: sqldb.FromPgx(e.pool)}
 	tests := []struct {
 		name   string
 		phone  kz.Phone
@@ -153,9 +154,9 @@ func TestUnknownClient(t *testing.T) {
 	e.register(iinA, phoneA, "Айгерим", "Сапарова")
 	e.catchUp()
 	stranger := uuid.New()
-	_, err := clientprofile.Get(context.Background(), e.pool, stranger)
+	_, err := clientprofile.Get(context.Background(), sqldb.FromPgx(e.pool), stranger)
 	assert.ErrorIs(t, err, clientprofile.ErrNotFound)
-	_, err = clientprofile.Settings(context.Background(), e.pool, stranger)
+	_, err = clientprofile.Settings(context.Background(), sqldb.FromPgx(e.pool), stranger)
 	assert.ErrorIs(t, err, clientprofile.ErrNotFound)
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/clientprofile"
 )
@@ -94,7 +95,7 @@ func newEnv(t *testing.T) *env {
 	require.NoError(t, err)
 	c := &contracts{}
 	clients := commands.NewClients(commands.New(store, clk), ids, codes, c)
-	clients.SetDirectory(clientprofile.Directory{Q: pool})
+	clients.SetDirectory(clientprofile.Directory{Q: sqldb.FromPgx(pool)})
 	return &env{t: t, pool: pool, store: store, clock: clk, contracts: c, clients: clients}
 }
 
@@ -125,7 +126,7 @@ func (e *env) catchUp() {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	for {
-		g, err := projections.CatchUp(ctx, e.pool, e.store, clientprofile.Projection{})
+		g, err := projections.CatchUp(ctx, sqldb.FromPgx(e.pool), e.store, clientprofile.Projection{})
 		require.NoError(e.t, err)
 		if !g.Position.Less(e.last) {
 			return
@@ -156,21 +157,21 @@ func (e *env) issue(id uuid.UUID) string {
 
 func (e *env) get(id uuid.UUID) clientprofile.Profile {
 	e.t.Helper()
-	p, err := clientprofile.Get(context.Background(), e.pool, id)
+	p, err := clientprofile.Get(context.Background(), sqldb.FromPgx(e.pool), id)
 	require.NoError(e.t, err)
 	return p
 }
 
 func (e *env) byPhone(phone kz.Phone) (uuid.UUID, bool) {
 	e.t.Helper()
-	id, found, err := clientprofile.Directory{Q: e.pool}.ClientByPhone(context.Background(), phone)
+	id, found, err := clientprofile.Directory{Q: sqldb.FromPgx(e.pool)}.ClientByPhone(context.Background(), phone)
 	require.NoError(e.t, err)
 	return id, found
 }
 
 func (e *env) noDrift() {
 	e.t.Helper()
-	diffs, err := projections.Verify(context.Background(), e.pool, e.store, clientprofile.Projection{}, 5)
+	diffs, err := projections.Verify(context.Background(), sqldb.FromPgx(e.pool), e.store, clientprofile.Projection{}, 5)
 	require.NoError(e.t, err)
 	assert.Empty(e.t, diffs)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/domain/client"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections/clientprofile"
 )
 
@@ -69,7 +70,7 @@ func TestErasure(t *testing.T) {
 				FROM client_profiles WHERE client_id = $1`, id).Scan(&scrubbed))
 			assert.True(t, scrubbed, "the row itself holds no personal data")
 
-			_, err = clientprofile.Settings(ctx, e.pool, id)
+			_, err = clientprofile.Settings(ctx, sqldb.FromPgx(e.pool), id)
 			assert.ErrorIs(t, err, clientprofile.ErrNotFound)
 			got, found := e.byPhone(phoneA)
 			assert.True(t, found, "the number is no longer shared with an erased client")

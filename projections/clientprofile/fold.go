@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/kabinet/kabinet/domain/client"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // fold is a batch of client events reduced to one profile row per client.
@@ -145,7 +145,7 @@ func (f *fold) add(id uuid.UUID, ev client.Event) error {
 
 // queue adds the fold's statements to b: inserts of the clients registered
 // in the batch, then updates of the others.
-func (f *fold) queue(b *pgx.Batch, table string) error {
+func (f *fold) queue(b *sqldb.Batch, table string) error {
 	var inserts, updates []uuid.UUID
 	for _, id := range f.order {
 		if f.profiles[id].inserted {

@@ -6,10 +6,10 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kabinet/kabinet/domain/client"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 )
 
@@ -34,7 +34,7 @@ func (Projection) Version() int { return 1 }
 func (Projection) Tables() []string { return []string{tableProfiles} }
 
 // Schema implements projections.Projection.
-func (Projection) Schema(t projections.Tables) []string {
+func (Projection) Schema(_ sqldb.Dialect, t projections.Tables) []string {
 	p := t[tableProfiles]
 	return []string{
 		// Every column but the ID and the dates is NULL after an erasure.
@@ -80,7 +80,7 @@ var handled = map[string]bool{
 }
 
 // Apply implements projections.Projection.
-func (Projection) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
+func (Projection) Apply(ctx context.Context, tx sqldb.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
 	f := newFold()
 	for _, e := range batch {
 		if !handled[e.Type] {
@@ -98,12 +98,12 @@ func (Projection) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, ba
 			return fmt.Errorf("%s version %d: %w", e.Stream, e.Version, err)
 		}
 	}
-	b := &pgx.Batch{}
+	b := &sqldb.Batch{}
 	if err := f.queue(b, t[tableProfiles]); err != nil {
 		return err
 	}
 	if b.Len() == 0 {
 		return nil
 	}
-	return tx.SendBatch(ctx, b).Close()
+	return tx.SendBatch(ctx, b)
 }

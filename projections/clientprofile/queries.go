@@ -10,17 +10,14 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kabinet/kabinet/domain/client"
 	"github.com/kabinet/kabinet/domain/kz"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Querier is what the queries need of a pool, a connection or a transaction.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+type Querier = sqldb.Querier
 
 // ErrNotFound means no client with this ID is registered (or, for
 // Settings, that the client was erased).
@@ -100,7 +97,7 @@ func Get(ctx context.Context, q Querier, clientID uuid.UUID) (Profile, error) {
 	)
 	err := q.QueryRow(ctx, profileSQL, clientID).Scan(&p.RegisteredAt, &source, &p.KIASClientID, &iin, &phone,
 		&p.FirstName, &p.LastName, &settings, &consents, &locked, &login, &req, &deferred, &erased)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if sqldb.IsNoRows(err) {
 		return Profile{}, fmt.Errorf("client profile: %w", ErrNotFound)
 	}
 	if err != nil {
@@ -145,7 +142,7 @@ func Get(ctx context.Context, q Querier, clientID uuid.UUID) (Profile, error) {
 func Settings(ctx context.Context, q Querier, clientID uuid.UUID) (client.Settings, error) {
 	var raw string
 	err := q.QueryRow(ctx, `SELECT settings FROM `+tableProfiles+` WHERE client_id = $1 AND erased_at IS NULL`, clientID).Scan(&raw)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if sqldb.IsNoRows(err) {
 		return client.Settings{}, fmt.Errorf("client settings: %w", ErrNotFound)
 	}
 	if err != nil {

@@ -15,19 +15,16 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kabinet/kabinet/commands"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections/claims"
 	"github.com/kabinet/kabinet/projections/policies"
 )
 
 // Querier is what the lookups need of a database handle; a *pgxpool.Pool
 // satisfies it.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+type Querier = sqldb.Querier
 
 // Lookup reads the policies and claims views through Q. It is safe for
 // concurrent use when Q is (a pool is).

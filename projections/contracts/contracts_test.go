@@ -18,6 +18,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/claims"
 	"github.com/kabinet/kabinet/projections/contracts"
@@ -57,7 +58,7 @@ func TestLookup(t *testing.T) {
 		t.Helper()
 		require.Eventually(t, func() bool {
 			for _, p := range []projections.Projection{policies.Projection{}, claims.Projection{}} {
-				g, err := projections.CatchUp(ctx, pool, store, p)
+				g, err := projections.CatchUp(ctx, sqldb.FromPgx(pool), store, p)
 				require.NoError(t, err)
 				if g.Position.Less(last) {
 					return false
@@ -84,7 +85,7 @@ func TestLookup(t *testing.T) {
 	done(res, err)
 	catchUp()
 
-	var lookup commands.ContractLookup = contracts.Lookup{Q: pool}
+	var lookup commands.ContractLookup = contracts.Lookup{Q: sqldb.FromPgx(pool)}
 	for _, c := range []struct {
 		name         string
 		client       uuid.UUID
@@ -123,9 +124,9 @@ func TestLookup(t *testing.T) {
 	})
 	t.Run("without the read models it cannot answer", func(t *testing.T) {
 		empty, _ := pgtest.New(t)
-		_, err := contracts.Lookup{Q: empty}.HasActivePolicy(ctx, current, now)
+		_, err := contracts.Lookup{Q: sqldb.FromPgx(empty)}.HasActivePolicy(ctx, current, now)
 		assert.Error(t, err)
-		_, err = contracts.Lookup{Q: empty}.HasOpenClaim(ctx, current)
+		_, err = contracts.Lookup{Q: sqldb.FromPgx(empty)}.HasOpenClaim(ctx, current)
 		assert.Error(t, err)
 	})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/inbox"
 )
@@ -90,7 +91,7 @@ func (e *env) catchUp() {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	for {
-		g, err := projections.CatchUp(ctx, e.pool, e.store, inbox.Projection{})
+		g, err := projections.CatchUp(ctx, sqldb.FromPgx(e.pool), e.store, inbox.Projection{})
 		require.NoError(e.t, err)
 		if !g.Position.Less(e.last) {
 			return
@@ -119,14 +120,14 @@ func (e *env) read(clientID, noticeID uuid.UUID) {
 
 func (e *env) list(clientID uuid.UUID, limit int, unreadOnly bool) ([]inbox.Notice, int) {
 	e.t.Helper()
-	notices, unread, err := inbox.List(context.Background(), e.pool, clientID, limit, unreadOnly)
+	notices, unread, err := inbox.List(context.Background(), sqldb.FromPgx(e.pool), clientID, limit, unreadOnly)
 	require.NoError(e.t, err)
 	return notices, unread
 }
 
 func (e *env) noDrift() {
 	e.t.Helper()
-	diffs, err := projections.Verify(context.Background(), e.pool, e.store, inbox.Projection{}, 5)
+	diffs, err := projections.Verify(context.Background(), sqldb.FromPgx(e.pool), e.store, inbox.Projection{}, 5)
 	require.NoError(e.t, err)
 	assert.Empty(e.t, diffs)
 }

@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kabinet/kabinet/domain/client"
 	"github.com/kabinet/kabinet/domain/notice"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 )
 
@@ -37,7 +37,7 @@ func (Projection) Version() int { return 1 }
 func (Projection) Tables() []string { return []string{tableNotices} }
 
 // Schema implements projections.Projection.
-func (Projection) Schema(t projections.Tables) []string {
+func (Projection) Schema(_ sqldb.Dialect, t projections.Tables) []string {
 	n := t[tableNotices]
 	return []string{
 		// One index: the primary key serves the list (one client, newest
@@ -80,7 +80,7 @@ type readRow struct {
 }
 
 // Apply implements projections.Projection.
-func (Projection) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
+func (Projection) Apply(ctx context.Context, tx sqldb.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
 	var p pending
 	for _, e := range batch {
 		// Types are matched exactly, before decoding: everything else is
@@ -109,7 +109,7 @@ func (Projection) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, ba
 			}
 		}
 	}
-	b := &pgx.Batch{}
+	b := &sqldb.Batch{}
 	n := t[tableNotices]
 	if len(p.erased) > 0 {
 		erased := make([][16]byte, len(p.erased))
@@ -127,7 +127,7 @@ func (Projection) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, ba
 	if b.Len() == 0 {
 		return nil
 	}
-	return tx.SendBatch(ctx, b).Close()
+	return tx.SendBatch(ctx, b)
 }
 
 // erase drops what the batch collected for the client so far; the
@@ -143,7 +143,7 @@ func (p *pending) erase(clientID uuid.UUID) {
 // encodes without reflection: IDs as arrays (a uuid.UUID goes through its
 // driver.Valuer, as a string), and a missing policy or claim as the nil
 // UUID, which the insert turns into NULL.
-func queueRecorded(b *pgx.Batch, table string, rows []row) {
+func queueRecorded(b *sqldb.Batch, table string, rows []row) {
 	n := len(rows)
 	var (
 		clients, ids     = make([][16]byte, n), make([][16]byte, n)
@@ -173,7 +173,7 @@ func queueRecorded(b *pgx.Batch, table string, rows []row) {
 		clients, ids, seqs, kinds, chans, titles, bodies, policies, claims, occurred)
 }
 
-func queueRead(b *pgx.Batch, table string, rows []readRow) {
+func queueRead(b *sqldb.Batch, table string, rows []readRow) {
 	var (
 		clients, ids [][16]byte
 		at           []time.Time

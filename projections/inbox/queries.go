@@ -7,16 +7,13 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kabinet/kabinet/domain/notice"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Querier is what the queries need of a pool, a connection or a transaction.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+type Querier = sqldb.Querier
 
 // List sizes.
 const (
@@ -82,7 +79,7 @@ func List(ctx context.Context, q Querier, clientID uuid.UUID, limit int, unreadO
 }
 
 // scanNotice reads one row of List; listed is false for the row of NULLs.
-func scanNotice(row pgx.Rows, unread *int) (n Notice, listed bool, err error) {
+func scanNotice(row sqldb.Rows, unread *int) (n Notice, listed bool, err error) {
 	var (
 		id         *uuid.UUID
 		kind       *string

@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kabinet/kabinet/domain/policy"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 const streamPrefix = policy.Aggregate + "-"
@@ -170,7 +170,7 @@ FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::te
 WHERE p.policy_id = u.id`
 
 // queue adds the batch's statements to b; none when the batch held no policy events.
-func (f *folded) queue(b *pgx.Batch, table string) error {
+func (f *folded) queue(b *sqldb.Batch, table string) error {
 	if err := f.queueInsert(b, table); err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func (f *folded) queue(b *pgx.Batch, table string) error {
 	return nil
 }
 
-func (f *folded) queueInsert(b *pgx.Batch, table string) error {
+func (f *folded) queueInsert(b *sqldb.Batch, table string) error {
 	n := len(f.fresh)
 	if n == 0 {
 		return nil

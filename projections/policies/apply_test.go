@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/policies"
 )
@@ -23,12 +24,12 @@ func applyInto(t *testing.T, pool *pgxpool.Pool, physical string, batches [][]ev
 	ctx := context.Background()
 	p := policies.Projection{}
 	tables := projections.Tables{"policies": physical}
-	for _, stmt := range p.Schema(tables) {
+	for _, stmt := range p.Schema(sqldb.Postgres, tables) {
 		_, err := pool.Exec(ctx, stmt)
 		require.NoError(t, err)
 	}
 	for _, batch := range batches {
-		require.NoError(t, pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return p.Apply(ctx, tx, tables, batch) }))
+		require.NoError(t, sqldb.FromPgx(pool).InTx(ctx, func(tx sqldb.Tx) error { return p.Apply(ctx, tx, tables, batch) }))
 	}
 	rows, err := pool.Query(ctx, `SELECT to_jsonb(p)::text FROM `+physical+` p ORDER BY policy_id`)
 	require.NoError(t, err)
@@ -81,8 +82,8 @@ func TestApplyRefusesUndecodableEvents(t *testing.T) {
 	k := newKit(t)
 	bad := []eventstore.RecordedEvent{{Event: eventstore.Event{Type: "policy.payment_received", SchemaVersion: 1, Data: []byte(`{"amount": 12}`)},
 		Stream: "policy-" + uuid.NewString(), Version: 2}}
-	err := pgx.BeginFunc(context.Background(), k.pool, func(tx pgx.Tx) error {
-		for _, stmt := range (policies.Projection{}).Schema(projections.Tables{"policies": "policies_bad"}) {
+	err := sqldb.FromPgx(k.pool).InTx(context.Background(), func(tx sqldb.Tx) error {
+		for _, stmt := range (policies.Projection{}).Schema(sqldb.Postgres, projections.Tables{"policies": "policies_bad"}) {
 			if _, err := tx.Exec(context.Background(), stmt); err != nil {
 				return err
 			}

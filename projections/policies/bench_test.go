@@ -16,6 +16,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/policies"
 )
@@ -36,7 +37,7 @@ func BenchmarkRebuild(b *testing.B) {
 			s := postgres.New(pool, postgres.Options{})
 			b.Cleanup(s.Close)
 			seedPolicies(b, s, 2000, tc.clientEvents)
-			_, err := projections.CatchUp(ctx, pool, s, policies.Projection{})
+			_, err := projections.CatchUp(ctx, sqldb.FromPgx(pool), s, policies.Projection{})
 			require.NoError(b, err)
 
 			var read, rebuild time.Duration
@@ -56,7 +57,7 @@ func BenchmarkRebuild(b *testing.B) {
 					at = batch[len(batch)-1].Position
 				}
 				read += time.Since(t0)
-				res, err := projections.Rebuild(ctx, pool, s, policies.Projection{}, projections.RebuildOptions{})
+				res, err := projections.Rebuild(ctx, sqldb.FromPgx(pool), s, policies.Projection{}, projections.RebuildOptions{})
 				require.NoError(b, err)
 				rebuild += res.Elapsed
 				events += res.Events

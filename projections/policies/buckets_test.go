@@ -11,6 +11,7 @@ import (
 
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/policy"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections/policies"
 )
 
@@ -111,7 +112,7 @@ func TestBuckets(t *testing.T) {
 	k.catchUp(t)
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			all, counts, err := policies.List(ctx, k.pool, clients[i], now, policies.All)
+			all, counts, err := policies.List(ctx, sqldb.FromPgx(k.pool), clients[i], now, policies.All)
 			require.NoError(t, err)
 			require.Len(t, all, 1)
 			s := all[0]
@@ -134,13 +135,13 @@ func TestBuckets(t *testing.T) {
 			assert.Equal(t, want, counts)
 
 			for _, b := range []policies.Bucket{policies.Expiring, policies.Active, policies.Installments, policies.History} {
-				got, _, err := policies.List(ctx, k.pool, clients[i], now, b)
+				got, _, err := policies.List(ctx, sqldb.FromPgx(k.pool), clients[i], now, b)
 				require.NoError(t, err)
 				in := b == c.bucket || (b == policies.Installments && c.next != nil)
 				assert.Equal(t, in, len(got) == 1, "in bucket %s", b)
 			}
 
-			inForce, err := policies.HasInForce(ctx, k.pool, clients[i], now)
+			inForce, err := policies.HasInForce(ctx, sqldb.FromPgx(k.pool), clients[i], now)
 			require.NoError(t, err)
 			assert.Equal(t, c.bucket != policies.History, inForce, "HasInForce agrees with the buckets")
 		})
@@ -168,7 +169,7 @@ func TestListCountsAndOrder(t *testing.T) {
 	k.catchUp(t)
 
 	list := func(b policies.Bucket) []uuid.UUID {
-		got, counts, err := policies.List(ctx, k.pool, holder, now, b)
+		got, counts, err := policies.List(ctx, sqldb.FromPgx(k.pool), holder, now, b)
 		require.NoError(t, err)
 		assert.Equal(t, policies.Counts{All: 9, Expiring: 3, Active: 3, Installments: 2, History: 3}, counts)
 		ids := make([]uuid.UUID, len(got))
@@ -184,10 +185,10 @@ func TestListCountsAndOrder(t *testing.T) {
 	assert.Equal(t, []uuid.UUID{endsToday, splitSoon, endsIn30, endsIn31, endsLater, split, endedYesterday, cancelled, endedLongAgo},
 		list(""), "the zero bucket is All: current first, then history")
 
-	_, _, err := policies.List(ctx, k.pool, holder, now, "lapsed")
+	_, _, err := policies.List(ctx, sqldb.FromPgx(k.pool), holder, now, "lapsed")
 	assert.ErrorIs(t, err, policies.ErrUnknownBucket)
 
-	none, counts, err := policies.List(ctx, k.pool, uuid.New(), now, policies.All)
+	none, counts, err := policies.List(ctx, sqldb.FromPgx(k.pool), uuid.New(), now, policies.All)
 	require.NoError(t, err)
 	assert.Empty(t, none)
 	assert.Equal(t, policies.Counts{}, counts)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/policy"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections/policies"
 )
 
@@ -48,7 +49,7 @@ func TestGetDetails(t *testing.T) {
 	k.catchUp(t)
 
 	t.Run("the renewal, with everything the screen lists", func(t *testing.T) {
-		d, err := policies.Get(ctx, k.pool, holder, renewal, now)
+		d, err := policies.Get(ctx, sqldb.FromPgx(k.pool), holder, renewal, now)
 		require.NoError(t, err)
 		paidAt := commandTime.Add(time.Hour)
 		assert.Equal(t, normalise(policies.Details{
@@ -80,7 +81,7 @@ func TestGetDetails(t *testing.T) {
 		}), normalise(d))
 	})
 	t.Run("the old policy: paid, prolonged, cancelled", func(t *testing.T) {
-		d, err := policies.Get(ctx, k.pool, holder, old, now)
+		d, err := policies.Get(ctx, sqldb.FromPgx(k.pool), holder, old, now)
 		require.NoError(t, err)
 		assert.Equal(t, renewal, d.RenewedBy)
 		assert.Equal(t, uuid.Nil, d.RenewedFrom)
@@ -95,9 +96,9 @@ func TestGetDetails(t *testing.T) {
 		assert.Empty(t, d.Documents)
 	})
 	t.Run("another client's policy reads as missing", func(t *testing.T) {
-		_, err := policies.Get(ctx, k.pool, stranger, renewal, now)
+		_, err := policies.Get(ctx, sqldb.FromPgx(k.pool), stranger, renewal, now)
 		assert.ErrorIs(t, err, policies.ErrNotFound)
-		_, err = policies.Get(ctx, k.pool, holder, uuid.New(), now)
+		_, err = policies.Get(ctx, sqldb.FromPgx(k.pool), holder, uuid.New(), now)
 		assert.ErrorIs(t, err, policies.ErrNotFound)
 	})
 }
@@ -130,36 +131,36 @@ func TestNumbers(t *testing.T) {
 	k.catchUp(t)
 
 	t.Run("by number, for the holder only, ignoring spaces and case", func(t *testing.T) {
-		id, err := policies.ByNumber(ctx, k.pool, holder, " ogpo  n-1 ")
+		id, err := policies.ByNumber(ctx, sqldb.FromPgx(k.pool), holder, " ogpo  n-1 ")
 		require.NoError(t, err)
 		assert.Equal(t, reissued, id, "the latest of two policies with one number")
 		assert.NotEqual(t, mine, id)
-		id, err = policies.ByNumber(ctx, k.pool, holder, "shared-9")
+		id, err = policies.ByNumber(ctx, sqldb.FromPgx(k.pool), holder, "shared-9")
 		require.NoError(t, err)
 		assert.Equal(t, shared1, id)
 
-		_, err = policies.ByNumber(ctx, k.pool, holder, "OGPO N-5")
+		_, err = policies.ByNumber(ctx, sqldb.FromPgx(k.pool), holder, "OGPO N-5")
 		assert.ErrorIs(t, err, policies.ErrNotFound, "another client's number")
-		_, err = policies.ByNumber(ctx, k.pool, holder, "  ")
+		_, err = policies.ByNumber(ctx, sqldb.FromPgx(k.pool), holder, "  ")
 		assert.ErrorIs(t, err, policies.ErrNotFound)
 	})
 	t.Run("find by number, for checks before login", func(t *testing.T) {
-		id, h, found, err := policies.FindByNumber(ctx, k.pool, "OGPO N-5")
+		id, h, found, err := policies.FindByNumber(ctx, sqldb.FromPgx(k.pool), "OGPO N-5")
 		require.NoError(t, err)
 		assert.True(t, found)
 		assert.Equal(t, other5, id)
 		assert.Equal(t, other, h)
 
-		id, h, found, err = policies.FindByNumber(ctx, k.pool, "ogpo n-1")
+		id, h, found, err = policies.FindByNumber(ctx, sqldb.FromPgx(k.pool), "ogpo n-1")
 		require.NoError(t, err)
 		assert.True(t, found, "one holder's two policies are not ambiguous")
 		assert.Equal(t, reissued, id)
 		assert.Equal(t, holder, h)
 
-		_, _, found, err = policies.FindByNumber(ctx, k.pool, "SHARED-9")
+		_, _, found, err = policies.FindByNumber(ctx, sqldb.FromPgx(k.pool), "SHARED-9")
 		require.NoError(t, err)
 		assert.False(t, found, "a number two holders share proves nothing")
-		_, _, found, err = policies.FindByNumber(ctx, k.pool, "NO-SUCH")
+		_, _, found, err = policies.FindByNumber(ctx, sqldb.FromPgx(k.pool), "NO-SUCH")
 		require.NoError(t, err)
 		assert.False(t, found)
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/policies"
 )
@@ -70,7 +71,7 @@ func (k *kit) done(res commands.Result, err error) {
 func (k *kit) catchUp(t *testing.T) {
 	t.Helper()
 	require.Eventually(t, func() bool {
-		g, err := projections.CatchUp(context.Background(), k.pool, k.store, policies.Projection{})
+		g, err := projections.CatchUp(context.Background(), sqldb.FromPgx(k.pool), k.store, policies.Projection{})
 		require.NoError(t, err)
 		return !g.Position.Less(k.last)
 	}, 10*time.Second, 5*time.Millisecond)

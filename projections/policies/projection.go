@@ -3,9 +3,8 @@ package policies
 import (
 	"context"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 )
 
@@ -28,7 +27,7 @@ func (Projection) Version() int { return 1 }
 func (Projection) Tables() []string { return []string{table} }
 
 // Schema implements projections.Projection.
-func (Projection) Schema(t projections.Tables) []string {
+func (Projection) Schema(_ sqldb.Dialect, t projections.Tables) []string {
 	p := t[table]
 	return []string{
 		`CREATE TABLE ` + p + ` (
@@ -65,17 +64,17 @@ func (Projection) Schema(t projections.Tables) []string {
 // Apply implements projections.Projection. It folds the batch in memory and
 // sends at most two set-based statements in one round trip: the policies
 // issued in the batch, inserted whole, then the changes to older policies.
-func (Projection) Apply(ctx context.Context, tx pgx.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
+func (Projection) Apply(ctx context.Context, tx sqldb.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
 	f, err := fold(batch)
 	if err != nil {
 		return err
 	}
-	b := &pgx.Batch{}
+	b := &sqldb.Batch{}
 	if err := f.queue(b, t[table]); err != nil {
 		return err
 	}
 	if b.Len() == 0 {
 		return nil
 	}
-	return tx.SendBatch(ctx, b).Close()
+	return tx.SendBatch(ctx, b)
 }

@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
+
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // ErrNotFound answers a policy that does not exist or is another client's:
@@ -20,10 +21,7 @@ var ErrUnknownBucket = errors.New("unknown policy bucket")
 
 // Querier is what the queries need of a database handle; *pgxpool.Pool, a
 // *pgx.Conn and a pgx.Tx satisfy it.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
+type Querier = sqldb.Querier
 
 // List returns the client's policies in bucket (the zero Bucket is All),
 // sorted for that tab, and the count of every bucket, all on the day now
@@ -52,7 +50,7 @@ func List(ctx context.Context, q Querier, clientID uuid.UUID, now time.Time, buc
 		counts Counts
 		r      row
 	)
-	_, err = pgx.ForEachRow(rows, r.summaryDest(), func() error {
+	err = sqldb.ForEachRow(rows, r.summaryDest(), func() error {
 		s, _, err := r.summary(today)
 		if err != nil {
 			return err
@@ -95,7 +93,7 @@ func Get(ctx context.Context, q Querier, clientID, policyID uuid.UUID, now time.
 	var r row
 	err = q.QueryRow(ctx, `SELECT `+detailColumns+` FROM policies WHERE policy_id = $1 AND client_id = $2`,
 		policyID, clientID).Scan(r.detailDest()...)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if sqldb.IsNoRows(err) {
 		return Details{}, fmt.Errorf("policy %s: %w", policyID, ErrNotFound)
 	}
 	if err != nil {
@@ -115,7 +113,7 @@ func ByNumber(ctx context.Context, q Querier, clientID uuid.UUID, number string)
 	var id uuid.UUID
 	err := q.QueryRow(ctx, `SELECT policy_id FROM policies WHERE client_id = $1 AND number_key = $2
 		ORDER BY issued_at DESC, policy_id LIMIT 1`, clientID, key).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if sqldb.IsNoRows(err) {
 		return uuid.Nil, fmt.Errorf("policy number: %w", ErrNotFound)
 	}
 	if err != nil {
@@ -140,7 +138,7 @@ func FindByNumber(ctx context.Context, q Querier, number string) (policyID, hold
 		return uuid.Nil, uuid.Nil, false, fmt.Errorf("find policy by number: %w", err)
 	}
 	var pid, cid uuid.UUID
-	_, err = pgx.ForEachRow(rows, []any{&pid, &cid}, func() error {
+	err = sqldb.ForEachRow(rows, []any{&pid, &cid}, func() error {
 		switch {
 		case !found:
 			policyID, holderID, found = pid, cid, true

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/policy"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections/policies"
 )
 
@@ -24,7 +25,7 @@ func TestARefundLowersWhatIsPaid(t *testing.T) {
 	k.done(k.policies.RefundPayment(ctx, uuid.New(), id, policy.RefundPayment{PaymentRef: "KASPI-1", RefundRef: "R-1", Amount: money.MustParse("30000")}))
 	k.catchUp(t)
 
-	d, err := policies.Get(ctx, k.pool, holder, id, now)
+	d, err := policies.Get(ctx, sqldb.FromPgx(k.pool), holder, id, now)
 	require.NoError(t, err)
 	assert.Equal(t, money.MustParse("15000").String(), d.Paid.String())
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/bench"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/internal/synth"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/readmodels"
@@ -55,7 +56,7 @@ func BenchmarkRebuild(b *testing.B) {
 		var heap uint64
 		for b.Loop() {
 			heap = bench.PeakHeap(func() {
-				if _, err := projections.RebuildAll(ctx, pool, store, readmodels.All(), projections.RebuildOptions{}); err != nil {
+				if _, err := projections.RebuildAll(ctx, sqldb.FromPgx(pool), store, readmodels.All(), projections.RebuildOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			})

@@ -26,8 +26,8 @@ import (
 	"github.com/kabinet/kabinet/commands"
 	"github.com/kabinet/kabinet/domain/kz"
 	"github.com/kabinet/kabinet/eventstore"
-	"github.com/kabinet/kabinet/eventstore/postgres"
-	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/dbtest"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/readmodels"
 )
@@ -36,7 +36,8 @@ import (
 type Kit struct {
 	Service    *cabinet.Service
 	Deps       cabinet.Deps
-	Pool       *pgxpool.Pool
+	DB         sqldb.DB
+	Pool       *pgxpool.Pool // PostgreSQL only; nil on SQLite
 	Store      eventstore.Store
 	Runner     *projections.Runner
 	KIAS       *kias.Simulator
@@ -54,6 +55,7 @@ type Kit struct {
 // Options tune a Kit.
 type Options struct {
 	Config cabinet.Config // Now is set by the kit
+	SQLite bool           // run on a fresh SQLite file instead of PostgreSQL
 }
 
 // New starts a kit; everything stops when t ends.
@@ -63,10 +65,13 @@ func New(t testing.TB, opts ...Options) *Kit {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	pool, _ := pgtest.New(t)
-	store := postgres.New(pool, postgres.Options{})
-	t.Cleanup(store.Close)
-	runner, err := projections.NewRunner(pool, store, readmodels.All(), projections.Config{PollInterval: 50 * time.Millisecond})
+	backend := dbtest.Postgres
+	if o.SQLite {
+		backend = dbtest.SQLite
+	}
+	b := backend(t)
+	db, store := b.DB, b.Store
+	runner, err := projections.NewRunner(db, store, readmodels.All(), projections.Config{PollInterval: 50 * time.Millisecond})
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -76,24 +81,18 @@ func New(t testing.TB, opts ...Options) *Kit {
 	// The runner creates the read models' views as it starts; wait for them
 	// so that a test's first query finds them.
 	require.Eventually(t, func() bool {
-		for _, p := range runner.Projections() {
-			for _, table := range p.Tables() {
-				var exists bool
-				if err := pool.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, table).Scan(&exists); err != nil || !exists {
-					return false
-				}
-			}
-		}
-		return true
+		var live int
+		err := db.QueryRow(ctx, `SELECT count(*) FROM projection_generations WHERE state = 'live'`).Scan(&live)
+		return err == nil && live == len(runner.Projections())
 	}, 20*time.Second, 10*time.Millisecond, "the read models' views did not appear")
 
 	k := &Kit{
-		Pool: pool, Store: store, Runner: runner,
+		DB: db, Pool: b.Pool, Store: store, Runner: runner,
 		KIAS: kias.NewSimulator(), ESBD: esbd.NewSimulator(), SMS: sms.NewSimulator(),
 		Payments: payments.NewSimulator("https://pay.example.kz"),
 	}
 	deps, err := cabinet.Assemble(cabinet.Assembly{
-		Pool: pool, Store: store, Projections: runner,
+		DB: db, Store: store, Projections: runner,
 		Partners: cabinet.Partners{KIAS: k.KIAS, ESBD: k.ESBD, SMS: k.SMS, Payments: k.Payments},
 		Secret:   bytes.Repeat([]byte{7}, 32),
 		Clock:    commands.ClockFunc(k.Now),
@@ -107,9 +106,9 @@ func New(t testing.TB, opts ...Options) *Kit {
 	cfg.Now = k.Now
 	k.Service, err = cabinet.New(deps, cfg)
 	require.NoError(t, err)
-	k.WebsiteKey, err = cabinet.CreateAPIKey(context.Background(), pool, "website", cabinet.RoleWebsite)
+	k.WebsiteKey, err = cabinet.CreateAPIKey(context.Background(), db, "website", cabinet.RoleWebsite)
 	require.NoError(t, err)
-	k.InsurerKey, err = cabinet.CreateAPIKey(context.Background(), pool, "kias", cabinet.RoleInsurer)
+	k.InsurerKey, err = cabinet.CreateAPIKey(context.Background(), db, "kias", cabinet.RoleInsurer)
 	require.NoError(t, err)
 	return k
 }
