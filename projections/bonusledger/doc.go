@@ -13,7 +13,10 @@
 // Apply folds a batch in memory and writes it with two statements in one
 // round trip: one multi-row insert of ledger rows and one upsert that adds
 // each client's totals to their account row. Nothing is read before it is
-// written, and the same log always gives the same rows.
+// written, and the same log always gives the same rows. On SQLite, which
+// has no arrays, the same fold is written with one insert per ledger row
+// and one upsert per account in the batch's transaction; points are
+// INTEGER there, so totals add up exactly as in PostgreSQL's bigint.
 //
 // Queries always take the client's ID. A client with no bonus events has an
 // empty account (balance 0), not an error: every client has an account.

@@ -38,7 +38,10 @@ func (Projection) Version() int { return 1 }
 func (Projection) Tables() []string { return []string{tableAccounts, tableEntries} }
 
 // Schema implements projections.Projection.
-func (Projection) Schema(_ sqldb.Dialect, t projections.Tables) []string {
+func (Projection) Schema(d sqldb.Dialect, t projections.Tables) []string {
+	if d == sqldb.SQLite {
+		return sqliteSchema(t)
+	}
 	return []string{
 		`CREATE TABLE ` + t[tableAccounts] + ` (
 			client_id     uuid PRIMARY KEY,
@@ -122,6 +125,9 @@ func (Projection) Apply(ctx context.Context, tx sqldb.Tx, t projections.Tables, 
 	}
 	if len(r.client) == 0 {
 		return nil
+	}
+	if tx.Dialect() == sqldb.SQLite {
+		return writeSQLite(ctx, tx, t, &r, order, accounts)
 	}
 	// No ON CONFLICT on the ledger: the runner applies each event once, and
 	// an event applied twice must fail rather than count twice in the totals.

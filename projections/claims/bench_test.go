@@ -15,9 +15,7 @@ import (
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/policy"
 	"github.com/kabinet/kabinet/eventstore"
-	"github.com/kabinet/kabinet/eventstore/postgres"
-	"github.com/kabinet/kabinet/internal/pgtest"
-	"github.com/kabinet/kabinet/internal/sqldb"
+	"github.com/kabinet/kabinet/internal/dbtest"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/claims"
 )
@@ -25,16 +23,19 @@ import (
 // BenchmarkRebuild compares a rebuild through projections.Rebuild with
 // merely reading and decoding the same log: per claim, the policy it is
 // under (which the projection skips) and a settlement from report to payout
-// (11 events). Run with -bench Rebuild -benchtime 5x.
+// (11 events), on each dialect. Run with -bench Rebuild -benchtime 5x.
 func BenchmarkRebuild(b *testing.B) {
+	b.Run("postgres", func(b *testing.B) { benchmarkRebuild(b, dbtest.Postgres(b)) })
+	b.Run("sqlite", func(b *testing.B) { benchmarkRebuild(b, dbtest.SQLite(b)) })
+}
+
+func benchmarkRebuild(b *testing.B, be dbtest.Backend) {
 	ctx := context.Background()
-	pool, _ := pgtest.New(b)
-	s := postgres.New(pool, postgres.Options{})
-	b.Cleanup(s.Close)
+	s := be.Store
 	for i := range 1000 {
 		seedClaim(b, s, i)
 	}
-	_, err := projections.CatchUp(ctx, sqldb.FromPgx(pool), s, claims.Projection{})
+	_, err := projections.CatchUp(ctx, be.DB, s, claims.Projection{})
 	require.NoError(b, err)
 
 	var read, rebuild time.Duration
@@ -59,7 +60,7 @@ func BenchmarkRebuild(b *testing.B) {
 			at = batch[len(batch)-1].Position
 		}
 		read += time.Since(t0)
-		res, err := projections.Rebuild(ctx, sqldb.FromPgx(pool), s, claims.Projection{}, projections.RebuildOptions{})
+		res, err := projections.Rebuild(ctx, be.DB, s, claims.Projection{}, projections.RebuildOptions{})
 		require.NoError(b, err)
 		rebuild += res.Elapsed
 		events += res.Events

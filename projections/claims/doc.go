@@ -13,7 +13,10 @@
 // batch with the rest of the batch folded in, and an UPDATE of older claims
 // that appends to the timeline and recomputes the missing list in SQL. The
 // missing list follows the claim aggregate: a kind asked for again moves to
-// the end, a kind received leaves it.
+// the end, a kind received leaves it. On SQLite, where the JSON columns are
+// text and a statement costs no round trip, each claim gets its own
+// statements, and an older claim's timeline and missing list are extended
+// in Go (see apply_sqlite.go).
 //
 // The policy number a claim shows comes from the policies read model (the
 // "policies" view) at query time, so this projection reads no policy events

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/commands"
@@ -17,8 +16,7 @@ import (
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/policy"
 	"github.com/kabinet/kabinet/eventstore"
-	"github.com/kabinet/kabinet/eventstore/postgres"
-	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/dbtest"
 	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/claims"
@@ -31,21 +29,18 @@ type kit struct {
 	t        testing.TB
 	at       time.Time           // the handlers' clock; tick moves it
 	last     eventstore.Position // of the last event a command wrote
-	pool     *pgxpool.Pool
+	db       sqldb.DB
 	store    eventstore.Store
 	policies *commands.Policies
 	claims   *commands.Claims
 }
 
-func newKit(t *testing.T) *kit {
+func newKit(t *testing.T, b dbtest.Backend) *kit {
 	t.Helper()
-	pool, _ := pgtest.New(t)
-	s := postgres.New(pool, postgres.Options{})
-	t.Cleanup(s.Close)
 	ids, err := commands.NewKeyedIDs(bytes.Repeat([]byte{1}, 32))
 	require.NoError(t, err)
-	k := &kit{t: t, at: start, pool: pool, store: s}
-	r := commands.New(s, commands.ClockFunc(func() time.Time { return k.at }))
+	k := &kit{t: t, at: start, db: b.DB, store: b.Store}
+	r := commands.New(b.Store, commands.ClockFunc(func() time.Time { return k.at }))
 	k.policies, k.claims = commands.NewPolicies(r, ids), commands.NewClaims(r, ids)
 	return k
 }
@@ -73,7 +68,7 @@ func (k *kit) catchUp(t *testing.T) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		for _, p := range []projections.Projection{claims.Projection{}, policies.Projection{}} {
-			g, err := projections.CatchUp(context.Background(), sqldb.FromPgx(k.pool), k.store, p)
+			g, err := projections.CatchUp(context.Background(), k.db, k.store, p)
 			require.NoError(t, err)
 			if g.Position.Less(k.last) {
 				return false

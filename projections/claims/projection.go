@@ -28,10 +28,20 @@ func (Projection) Version() int { return 1 }
 func (Projection) Tables() []string { return []string{claimsTable} }
 
 // Schema implements projections.Projection.
-func (Projection) Schema(_ sqldb.Dialect, t projections.Tables) []string {
+func (Projection) Schema(d sqldb.Dialect, t projections.Tables) []string {
 	c := t[claimsTable]
+	create := pgTable(c)
+	if d == sqldb.SQLite {
+		create = liteTable(c)
+	}
 	return []string{
-		`CREATE TABLE ` + c + ` (
+		create,
+		`CREATE INDEX ` + c + `_client_idx ON ` + c + ` (client_id, last_change_at DESC)`,
+	}
+}
+
+func pgTable(c string) string {
+	return `CREATE TABLE ` + c + ` (
 			claim_id       uuid PRIMARY KEY,
 			client_id      uuid NOT NULL,
 			policy_id      uuid NOT NULL,
@@ -47,19 +57,45 @@ func (Projection) Schema(_ sqldb.Dialect, t projections.Tables) []string {
 			closed_at      timestamptz,
 			missing        jsonb NOT NULL,
 			timeline       jsonb NOT NULL
-		)`,
-		`CREATE INDEX ` + c + `_client_idx ON ` + c + ` (client_id, last_change_at DESC)`,
-	}
+		)`
+}
+
+// liteTable is the same table in SQLite's representation: UUIDs and JSON
+// as text, times as Unix microseconds, the flag as 0 or 1, the payout in
+// tiyn as an integer.
+func liteTable(c string) string {
+	return `CREATE TABLE ` + c + ` (
+			claim_id       TEXT PRIMARY KEY,
+			client_id      TEXT NOT NULL,
+			policy_id      TEXT NOT NULL,
+			number         TEXT NOT NULL,
+			kind           TEXT NOT NULL,
+			description    TEXT NOT NULL,
+			stage          TEXT NOT NULL,
+			settled        INTEGER NOT NULL,
+			payout_tiyn    INTEGER NOT NULL,
+			decision_ref   TEXT NOT NULL,
+			reported_at    INTEGER NOT NULL,
+			last_change_at INTEGER NOT NULL,
+			closed_at      INTEGER,
+			missing        TEXT NOT NULL,
+			timeline       TEXT NOT NULL
+		)`
 }
 
 // Apply implements projections.Projection. It folds the batch in memory and
 // sends at most two set-based statements in one round trip: the claims
 // reported in the batch, inserted whole with the rest of the batch already
-// applied, and the changes to older claims.
+// applied, and the changes to older claims. SQLite, which has no arrays to
+// unnest and no round trips to save, gets the same rows from statements per
+// claim (see apply_sqlite.go).
 func (Projection) Apply(ctx context.Context, tx sqldb.Tx, t projections.Tables, batch []eventstore.RecordedEvent) error {
 	f, err := fold(batch)
 	if err != nil {
 		return err
+	}
+	if tx.Dialect() == sqldb.SQLite {
+		return f.writeLite(ctx, tx, t[claimsTable])
 	}
 	b := &sqldb.Batch{}
 	if err := f.queue(b, t); err != nil {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/kabinet/kabinet/domain/claim"
 	"github.com/kabinet/kabinet/domain/money"
@@ -22,12 +21,18 @@ var ErrNotFound = errors.New("claim not found")
 // ErrUnknownFilter refuses a filter that is not one of the constants.
 var ErrUnknownFilter = errors.New("unknown claim filter")
 
-// Querier is what the queries need of a database handle; *pgxpool.Pool, a
-// *pgx.Conn and a pgx.Tx satisfy it.
+// Querier is what the queries need of a database handle: a sqldb.DB or a
+// sqldb.Tx.
 type Querier = sqldb.Querier
 
-const summarySQL = `SELECT c.claim_id, c.number, c.kind, c.policy_id, coalesce(p.number, ''), c.stage,
+// The summary columns; the two differ only in the name of the JSON array
+// length function.
+const (
+	summarySQL = `SELECT c.claim_id, c.number, c.kind, c.policy_id, coalesce(p.number, ''), c.stage,
 	c.reported_at, c.last_change_at, c.closed_at, c.payout_tiyn, jsonb_array_length(c.missing)`
+	summaryLiteSQL = `SELECT c.claim_id, c.number, c.kind, c.policy_id, coalesce(p.number, ''), c.stage,
+	c.reported_at, c.last_change_at, c.closed_at, c.payout_tiyn, json_array_length(c.missing)`
+)
 
 // fromSQL takes the policy number from the policies read model; see the
 // package documentation.
@@ -37,7 +42,7 @@ const fromSQL = ` FROM claims c LEFT JOIN policies p ON p.policy_id = c.policy_i
 type summaryRow struct {
 	s        Summary
 	stage    string
-	closedAt pgtype.Timestamptz
+	closedAt *time.Time
 	payout   int64
 }
 
@@ -51,8 +56,8 @@ func (r *summaryRow) summary() Summary {
 	s.Stage = claim.Status(r.stage)
 	s.Status = s.Stage.ClientFacing()
 	s.ReportedAt, s.LastChangeAt = s.ReportedAt.UTC(), s.LastChangeAt.UTC()
-	if r.closedAt.Valid {
-		s.ClosedAt = r.closedAt.Time.UTC()
+	if r.closedAt != nil {
+		s.ClosedAt = r.closedAt.UTC()
 	}
 	s.Payout = money.FromTiyn(r.payout)
 	return s
@@ -71,7 +76,7 @@ func List(ctx context.Context, q Querier, clientID uuid.UUID, filter Filter) ([]
 	default:
 		return nil, fmt.Errorf("list claims: filter %q: %w", filter, ErrUnknownFilter)
 	}
-	rows, err := q.Query(ctx, summarySQL+fromSQL+` WHERE c.client_id = $1`+cond+`
+	rows, err := q.Query(ctx, q.Dialect().Pick(summarySQL, summaryLiteSQL)+fromSQL+` WHERE c.client_id = $1`+cond+`
 		ORDER BY c.last_change_at DESC, c.number, c.claim_id`, clientID)
 	if err != nil {
 		return nil, fmt.Errorf("list claims: %w", err)
@@ -107,7 +112,7 @@ func Get(ctx context.Context, q Querier, clientID, claimID uuid.UUID) (Details, 
 		d                 Details
 		timeline, missing []byte
 	)
-	err := q.QueryRow(ctx, summarySQL+`, c.description, c.decision_ref, c.timeline, c.missing`+fromSQL+`
+	err := q.QueryRow(ctx, q.Dialect().Pick(summarySQL, summaryLiteSQL)+`, c.description, c.decision_ref, c.timeline, c.missing`+fromSQL+`
 		WHERE c.claim_id = $1 AND c.client_id = $2`, claimID, clientID).
 		Scan(append(r.dest(), &d.Description, &d.DecisionRef, &timeline, &missing)...)
 	if sqldb.IsNoRows(err) {

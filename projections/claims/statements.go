@@ -16,15 +16,18 @@ const (
 	// insertSQL adds the claims reported in the batch, each with the rest of
 	// the batch already applied. A claim is reported once, so the conflict
 	// clause only makes a repeated apply harmless.
-	insertSQL = `INSERT INTO %[1]s (claim_id, client_id, policy_id, number, kind, description, stage, settled,
-	payout_tiyn, decision_ref, reported_at, last_change_at, closed_at, missing, timeline)
-SELECT u.id, u.client, u.policy, u.number, u.kind, u.description, u.stage, u.settled, u.payout, u.decision_ref,
+	insertSQL = insertIntoSQL + `SELECT u.id, u.client, u.policy, u.number, u.kind, u.description, u.stage, u.settled, u.payout, u.decision_ref,
 	u.reported_at, u.last_change, CASE WHEN u.closed THEN u.closed_at END, u.missing::jsonb, u.timeline::jsonb
 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[],
 	$9::bigint[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::bool[], $14::timestamptz[], $15::text[],
 	$16::text[])
 	AS u(id, client, policy, number, kind, description, stage, settled, payout, decision_ref, reported_at,
-	     last_change, closed, closed_at, missing, timeline)
+	     last_change, closed, closed_at, missing, timeline)` + onConflictSQL
+
+	insertIntoSQL = `INSERT INTO %[1]s (claim_id, client_id, policy_id, number, kind, description, stage, settled,
+	payout_tiyn, decision_ref, reported_at, last_change_at, closed_at, missing, timeline)
+`
+	onConflictSQL = `
 ON CONFLICT (claim_id) DO UPDATE SET client_id = excluded.client_id, policy_id = excluded.policy_id,
 	number = excluded.number, kind = excluded.kind, description = excluded.description, stage = excluded.stage,
 	settled = excluded.settled, payout_tiyn = excluded.payout_tiyn, decision_ref = excluded.decision_ref,
@@ -104,9 +107,7 @@ func (cols *columns) add(id uuid.UUID, c *change) error {
 	}
 	stage, last := c.stage, c.lastChange
 	if r := c.reported; r != nil {
-		if stage == "" {
-			stage = claim.StatusReported
-		}
+		stage = c.freshStage()
 		cols.client = append(cols.client, r.ClientID)
 		cols.policy = append(cols.policy, r.PolicyID)
 		cols.number = append(cols.number, r.Number)
@@ -127,6 +128,15 @@ func (cols *columns) add(id uuid.UUID, c *change) error {
 	cols.touched = append(cols.touched, touched)
 	cols.added = append(cols.added, added)
 	return nil
+}
+
+// freshStage is the stage of a claim reported in the batch: the last one
+// the batch set, or reported.
+func (c *change) freshStage() claim.Status {
+	if c.stage == "" {
+		return claim.StatusReported
+	}
+	return c.stage
 }
 
 // jsonArray encodes a list; nil is the empty array.

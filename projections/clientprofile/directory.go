@@ -13,7 +13,8 @@ import (
 // Directory finds clients by the phone number they log in with (an IIN
 // needs no directory: it gives the client ID itself, see
 // commands.Clients.IDFor). Erased clients are not found; a number is found
-// at the client it was last changed to. It is safe for concurrent use when Q is (a *pgxpool.Pool is).
+// at the client it was last changed to. It is safe for concurrent use when Q
+// is (an sqldb.DB is).
 type Directory struct{ Q Querier }
 
 var _ commands.ClientDirectory = Directory{}

@@ -23,6 +23,12 @@
 // change nothing shown here (access codes, failed logins) are skipped
 // before decoding.
 //
+// On SQLite, which has no arrays, the same fold is written with one
+// statement per client in the batch's transaction. Consents there are JSON
+// text that Go merges and encodes whole (keys sorted), after reading the
+// row's consents in the same transaction, so that a row reads the same
+// however the batches fell.
+//
 // Queries always take the client's ID, except the Directory, which exists to
 // turn a login by phone number into one.
 package clientprofile

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,8 +15,7 @@ import (
 	"github.com/kabinet/kabinet/domain/client"
 	"github.com/kabinet/kabinet/domain/kz"
 	"github.com/kabinet/kabinet/eventstore"
-	"github.com/kabinet/kabinet/eventstore/postgres"
-	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/dbtest"
 	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/clientprofile"
@@ -70,22 +68,25 @@ func (c *contracts) set(active bool) {
 	c.activePolicy = active
 }
 
-// env is a PostgreSQL store, the client handlers on it and the read model,
-// which is also the handlers' directory for logins by phone.
+// env is a database with its event store, the client handlers on it and the
+// read model, which is also the handlers' directory for logins by phone.
 type env struct {
 	t         *testing.T
-	pool      *pgxpool.Pool
-	store     *postgres.Store
+	db        sqldb.DB
+	store     eventstore.Store
 	clock     *clock
 	contracts *contracts
 	clients   *commands.Clients
 	last      eventstore.Position
 }
 
-func newEnv(t *testing.T) *env {
-	pool, _ := pgtest.New(t)
-	store := postgres.New(pool, postgres.Options{})
-	t.Cleanup(store.Close)
+// eachEnv runs fn as a subtest on a fresh env of each dialect.
+func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) { fn(t, newEnv(t, b)) })
+}
+
+func newEnv(t *testing.T, b dbtest.Backend) *env {
+	store := b.Store
 	clk := &clock{now: start}
 	ids, err := commands.NewKeyedIDs(bytes.Repeat([]byte{1}, 32))
 	require.NoError(t, err)
@@ -95,8 +96,8 @@ func newEnv(t *testing.T) *env {
 	require.NoError(t, err)
 	c := &contracts{}
 	clients := commands.NewClients(commands.New(store, clk), ids, codes, c)
-	clients.SetDirectory(clientprofile.Directory{Q: sqldb.FromPgx(pool)})
-	return &env{t: t, pool: pool, store: store, clock: clk, contracts: c, clients: clients}
+	clients.SetDirectory(clientprofile.Directory{Q: b.DB})
+	return &env{t: t, db: b.DB, store: store, clock: clk, contracts: c, clients: clients}
 }
 
 func (e *env) wrote(res commands.Result, err error) {
@@ -126,7 +127,7 @@ func (e *env) catchUp() {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	for {
-		g, err := projections.CatchUp(ctx, sqldb.FromPgx(e.pool), e.store, clientprofile.Projection{})
+		g, err := projections.CatchUp(ctx, e.db, e.store, clientprofile.Projection{})
 		require.NoError(e.t, err)
 		if !g.Position.Less(e.last) {
 			return
@@ -157,21 +158,21 @@ func (e *env) issue(id uuid.UUID) string {
 
 func (e *env) get(id uuid.UUID) clientprofile.Profile {
 	e.t.Helper()
-	p, err := clientprofile.Get(context.Background(), sqldb.FromPgx(e.pool), id)
+	p, err := clientprofile.Get(context.Background(), e.db, id)
 	require.NoError(e.t, err)
 	return p
 }
 
 func (e *env) byPhone(phone kz.Phone) (uuid.UUID, bool) {
 	e.t.Helper()
-	id, found, err := clientprofile.Directory{Q: sqldb.FromPgx(e.pool)}.ClientByPhone(context.Background(), phone)
+	id, found, err := clientprofile.Directory{Q: e.db}.ClientByPhone(context.Background(), phone)
 	require.NoError(e.t, err)
 	return id, found
 }
 
 func (e *env) noDrift() {
 	e.t.Helper()
-	diffs, err := projections.Verify(context.Background(), sqldb.FromPgx(e.pool), e.store, clientprofile.Projection{}, 5)
+	diffs, err := projections.Verify(context.Background(), e.db, e.store, clientprofile.Projection{}, 5)
 	require.NoError(e.t, err)
 	assert.Empty(e.t, diffs)
 }

@@ -34,8 +34,11 @@ func (Projection) Version() int { return 1 }
 func (Projection) Tables() []string { return []string{tableProfiles} }
 
 // Schema implements projections.Projection.
-func (Projection) Schema(_ sqldb.Dialect, t projections.Tables) []string {
+func (Projection) Schema(d sqldb.Dialect, t projections.Tables) []string {
 	p := t[tableProfiles]
+	if d == sqldb.SQLite {
+		return sqliteSchema(p)
+	}
 	return []string{
 		// Every column but the ID and the dates is NULL after an erasure.
 		// Settings are JSON kept as text: they are only ever replaced and
@@ -97,6 +100,9 @@ func (Projection) Apply(ctx context.Context, tx sqldb.Tx, t projections.Tables, 
 		if err := f.add(id, ev); err != nil {
 			return fmt.Errorf("%s version %d: %w", e.Stream, e.Version, err)
 		}
+	}
+	if tx.Dialect() == sqldb.SQLite {
+		return f.writeSQLite(ctx, tx, t[tableProfiles])
 	}
 	b := &sqldb.Batch{}
 	if err := f.queue(b, t[tableProfiles]); err != nil {

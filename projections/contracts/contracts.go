@@ -22,12 +22,12 @@ import (
 	"github.com/kabinet/kabinet/projections/policies"
 )
 
-// Querier is what the lookups need of a database handle; a *pgxpool.Pool
-// satisfies it.
+// Querier is what the lookups need of a database handle; an sqldb.DB of
+// either dialect satisfies it.
 type Querier = sqldb.Querier
 
 // Lookup reads the policies and claims views through Q. It is safe for
-// concurrent use when Q is (a pool is).
+// concurrent use when Q is (an sqldb.DB is).
 type Lookup struct{ Q Querier }
 
 var _ commands.ContractLookup = Lookup{}

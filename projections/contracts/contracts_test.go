@@ -16,8 +16,7 @@ import (
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/policy"
 	"github.com/kabinet/kabinet/eventstore"
-	"github.com/kabinet/kabinet/eventstore/postgres"
-	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/dbtest"
 	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/claims"
@@ -26,10 +25,12 @@ import (
 )
 
 func TestLookup(t *testing.T) {
+	dbtest.Each(t, testLookup)
+}
+
+func testLookup(t *testing.T, b dbtest.Backend) {
 	ctx := context.Background()
-	pool, _ := pgtest.New(t)
-	store := postgres.New(pool, postgres.Options{})
-	t.Cleanup(store.Close)
+	db, store := b.DB, b.Store
 	ids, err := commands.NewKeyedIDs(bytes.Repeat([]byte{1}, 32))
 	require.NoError(t, err)
 	r := commands.New(store, commands.ClockFunc(func() time.Time { return time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC) }))
@@ -58,7 +59,7 @@ func TestLookup(t *testing.T) {
 		t.Helper()
 		require.Eventually(t, func() bool {
 			for _, p := range []projections.Projection{policies.Projection{}, claims.Projection{}} {
-				g, err := projections.CatchUp(ctx, sqldb.FromPgx(pool), store, p)
+				g, err := projections.CatchUp(ctx, db, store, p)
 				require.NoError(t, err)
 				if g.Position.Less(last) {
 					return false
@@ -85,7 +86,7 @@ func TestLookup(t *testing.T) {
 	done(res, err)
 	catchUp()
 
-	var lookup commands.ContractLookup = contracts.Lookup{Q: sqldb.FromPgx(pool)}
+	var lookup commands.ContractLookup = contracts.Lookup{Q: db}
 	for _, c := range []struct {
 		name         string
 		client       uuid.UUID
@@ -123,10 +124,14 @@ func TestLookup(t *testing.T) {
 		assert.False(t, got)
 	})
 	t.Run("without the read models it cannot answer", func(t *testing.T) {
-		empty, _ := pgtest.New(t)
-		_, err := contracts.Lookup{Q: sqldb.FromPgx(empty)}.HasActivePolicy(ctx, current, now)
+		fresh := dbtest.Postgres
+		if b.Dialect() == sqldb.SQLite {
+			fresh = dbtest.SQLite
+		}
+		empty := fresh(t).DB
+		_, err := contracts.Lookup{Q: empty}.HasActivePolicy(ctx, current, now)
 		assert.Error(t, err)
-		_, err = contracts.Lookup{Q: sqldb.FromPgx(empty)}.HasOpenClaim(ctx, current)
+		_, err = contracts.Lookup{Q: empty}.HasOpenClaim(ctx, current)
 		assert.Error(t, err)
 	})
 }

@@ -12,7 +12,9 @@
 //
 // Apply writes a batch with at most three statements in one round trip: the
 // deletions of erased clients, one multi-row insert of new notices and one
-// update that marks notices read. Nothing is read before it is written.
+// update that marks notices read. Nothing is read before it is written. On
+// SQLite, which has no arrays and no round trips, the same changes are a
+// statement per erased client, notice and read, in that order.
 //
 // List always takes the client's ID; there is no way to list or read another
 // client's notices.

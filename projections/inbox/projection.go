@@ -37,8 +37,11 @@ func (Projection) Version() int { return 1 }
 func (Projection) Tables() []string { return []string{tableNotices} }
 
 // Schema implements projections.Projection.
-func (Projection) Schema(_ sqldb.Dialect, t projections.Tables) []string {
+func (Projection) Schema(d sqldb.Dialect, t projections.Tables) []string {
 	n := t[tableNotices]
+	if d == sqldb.SQLite {
+		return []string{liteTable(n)}
+	}
 	return []string{
 		// One index: the primary key serves the list (one client, newest
 		// first), the unread count and the lookup of a notice being read
@@ -59,6 +62,25 @@ func (Projection) Schema(_ sqldb.Dialect, t projections.Tables) []string {
 			PRIMARY KEY (client_id, seq)
 		)`,
 	}
+}
+
+// liteTable is the same table in SQLite's representation: UUIDs as text,
+// times as Unix microseconds. The primary key is the one index, as above.
+func liteTable(n string) string {
+	return `CREATE TABLE ` + n + ` (
+			client_id   TEXT NOT NULL,
+			seq         INTEGER NOT NULL,
+			notice_id   TEXT NOT NULL,
+			kind        TEXT NOT NULL,
+			channels    TEXT NOT NULL,
+			title       TEXT NOT NULL,
+			body        TEXT NOT NULL,
+			policy_id   TEXT,
+			claim_id    TEXT,
+			occurred_at INTEGER NOT NULL,
+			read_at     INTEGER,
+			PRIMARY KEY (client_id, seq)
+		)`
 }
 
 // pending is a batch's changes, folded in log order.
@@ -111,6 +133,20 @@ func (Projection) Apply(ctx context.Context, tx sqldb.Tx, t projections.Tables, 
 	}
 	b := &sqldb.Batch{}
 	n := t[tableNotices]
+	if tx.Dialect() == sqldb.SQLite {
+		queueLite(b, n, &p)
+	} else {
+		queuePostgres(b, n, &p)
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return tx.SendBatch(ctx, b)
+}
+
+// queuePostgres queues at most three set-based statements: the deletions,
+// the inserts and the reads.
+func queuePostgres(b *sqldb.Batch, n string, p *pending) {
 	if len(p.erased) > 0 {
 		erased := make([][16]byte, len(p.erased))
 		for i, id := range p.erased {
@@ -124,10 +160,6 @@ func (Projection) Apply(ctx context.Context, tx sqldb.Tx, t projections.Tables, 
 	if len(p.read) > 0 {
 		queueRead(b, n, p.read)
 	}
-	if b.Len() == 0 {
-		return nil
-	}
-	return tx.SendBatch(ctx, b)
 }
 
 // erase drops what the batch collected for the client so far; the
@@ -192,6 +224,39 @@ func queueRead(b *sqldb.Batch, table string, rows []readRow) {
 		FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS u(c, id, at)
 		WHERE n.client_id = u.c AND n.notice_id = u.id AND n.read_at IS NULL`,
 		clients, ids, at)
+}
+
+// queueLite queues the same changes as queuePostgres, a statement per
+// client, notice or read: SQLite has no arrays, and its statements cost no
+// round trip.
+func queueLite(b *sqldb.Batch, n string, p *pending) {
+	for _, id := range p.erased {
+		b.Queue(`DELETE FROM `+n+` WHERE client_id = $1`, id)
+	}
+	for _, r := range p.recorded {
+		names := make([]string, len(r.Channels))
+		for i, c := range r.Channels {
+			names[i] = string(c)
+		}
+		// No ON CONFLICT, as in queueRecorded.
+		b.Queue(`INSERT INTO `+n+` (client_id, notice_id, seq, kind, channels, title, body, policy_id, claim_id, occurred_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			r.client, r.NoticeID, r.seq, string(r.Kind), strings.Join(names, ","), r.Title, r.Body,
+			nullUUID(r.PolicyID), nullUUID(r.ClaimID), r.OccurredAt)
+	}
+	for _, r := range p.read {
+		// A notice read twice keeps its first read, as in queueRead.
+		b.Queue(`UPDATE `+n+` SET read_at = $3 WHERE client_id = $1 AND notice_id = $2 AND read_at IS NULL`,
+			r.client, r.NoticeID, r.ReadAt)
+	}
+}
+
+// nullUUID is id, or NULL for the nil UUID.
+func nullUUID(id uuid.UUID) any {
+	if id == uuid.Nil {
+		return nil
+	}
+	return id
 }
 
 // streamID is the client ID of a stream "<aggregate>-<client id>".

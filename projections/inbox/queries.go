@@ -37,6 +37,28 @@ type Notice struct {
 // IsRead reports whether the client has opened the notice.
 func (n Notice) IsRead() bool { return !n.ReadAt.IsZero() }
 
+const (
+	listSQL = `SELECT u.n, l.notice_id, l.kind, l.channels, l.title, l.body,
+			coalesce(l.policy_id, '00000000-0000-0000-0000-000000000000'),
+			coalesce(l.claim_id, '00000000-0000-0000-0000-000000000000'), l.occurred_at, l.read_at
+		FROM (SELECT count(*) AS n FROM ` + tableNotices + ` WHERE client_id = $1 AND read_at IS NULL) AS u
+		LEFT JOIN LATERAL (
+			SELECT * FROM ` + tableNotices + ` WHERE client_id = $1 AND (NOT $2 OR read_at IS NULL)
+			ORDER BY seq DESC LIMIT $3) AS l ON true`
+
+	// listLiteSQL is listSQL without LATERAL, which SQLite lacks and the
+	// list does not need; the order is stated outside, as a join does not
+	// promise to keep its subquery's.
+	listLiteSQL = `SELECT u.n, l.notice_id, l.kind, l.channels, l.title, l.body,
+			coalesce(l.policy_id, '00000000-0000-0000-0000-000000000000'),
+			coalesce(l.claim_id, '00000000-0000-0000-0000-000000000000'), l.occurred_at, l.read_at
+		FROM (SELECT count(*) AS n FROM ` + tableNotices + ` WHERE client_id = $1 AND read_at IS NULL) AS u
+		LEFT JOIN (
+			SELECT * FROM ` + tableNotices + ` WHERE client_id = $1 AND (NOT $2 OR read_at IS NULL)
+			ORDER BY seq DESC LIMIT $3) AS l ON true
+		ORDER BY l.seq DESC`
+)
+
 // List returns up to limit of the client's newest notices, only the unread
 // ones when unreadOnly, and the number of unread notices in the whole inbox.
 // A limit out of 1..MaxLimit means DefaultLimit or MaxLimit. A client with
@@ -47,14 +69,8 @@ func List(ctx context.Context, q Querier, clientID uuid.UUID, limit int, unreadO
 	}
 	limit = min(limit, MaxLimit)
 	// One statement, so that the count and the list come from one snapshot;
-	// the lateral join yields a row of NULLs when nothing is listed.
-	rows, err := q.Query(ctx, `SELECT u.n, l.notice_id, l.kind, l.channels, l.title, l.body,
-			coalesce(l.policy_id, '00000000-0000-0000-0000-000000000000'),
-			coalesce(l.claim_id, '00000000-0000-0000-0000-000000000000'), l.occurred_at, l.read_at
-		FROM (SELECT count(*) AS n FROM `+tableNotices+` WHERE client_id = $1 AND read_at IS NULL) AS u
-		LEFT JOIN LATERAL (
-			SELECT * FROM `+tableNotices+` WHERE client_id = $1 AND (NOT $2 OR read_at IS NULL)
-			ORDER BY seq DESC LIMIT $3) AS l ON true`, clientID, unreadOnly, limit)
+	// the join yields a row of NULLs when nothing is listed.
+	rows, err := q.Query(ctx, q.Dialect().Pick(listSQL, listLiteSQL), clientID, unreadOnly, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("inbox: list: %w", err)
 	}

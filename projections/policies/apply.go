@@ -139,7 +139,10 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text
 	AS u(id, client, number, key, product, kias, insurer, starts, ends, people, vehicle, plan,
 	     unlimited, premium, method, renewed_from, issued_at, paid, payments, docs, renewed_by, cancelled,
 	     cancelled_on, reason, cancelled_at)
-ON CONFLICT (policy_id) DO UPDATE SET client_id = excluded.client_id, number = excluded.number,
+` + upsertSQL
+
+// upsertSQL ends the insert of a new policy in both dialects.
+const upsertSQL = `ON CONFLICT (policy_id) DO UPDATE SET client_id = excluded.client_id, number = excluded.number,
 	number_key = excluded.number_key, product = excluded.product, kias_contract_id = excluded.kias_contract_id,
 	insurer = excluded.insurer, starts_on = excluded.starts_on, ends_on = excluded.ends_on, people = excluded.people,
 	vehicle = excluded.vehicle,
@@ -180,9 +183,11 @@ func (f *folded) queue(b *sqldb.Batch, table string) error {
 	}
 	c := newDeltaColumns(n)
 	for _, id := range f.order {
-		if err := c.add(f.deltas[id]); err != nil {
+		d, err := f.deltas[id].encode()
+		if err != nil {
 			return err
 		}
+		c.add(d)
 	}
 	b.Queue(fmt.Sprintf(updateSQL, table), f.order, c.paid, c.payments, c.marks, c.docs, c.renewedBy,
 		c.cancelled, c.cancelledOn, c.reason, c.cancelledAt)
@@ -205,29 +210,11 @@ func (f *folded) queueInsert(b *sqldb.Batch, table string) error {
 	)
 	for i, p := range f.fresh {
 		e := p.e
-		schedule := make([]installmentJSON, len(e.Installments))
-		for j, in := range e.Installments {
-			schedule[j] = installmentJSON{Number: in.Number, DueOn: in.DueOn.String(), Amount: in.Amount.String()}
-			if m, ok := p.d.marks[in.Number]; ok {
-				schedule[j].PaymentRef, schedule[j].PaidAt = m.PaymentRef, m.PaidAt
-			}
-		}
-		var err error
-		if !e.Vehicle.IsZero() {
-			if vehicle[i], err = jsonText(e.Vehicle); err != nil {
-				return err
-			}
-		}
-		if people[i], err = jsonText(peopleJSON{
-			Holder:  personOf(e.Holder.Name, e.Holder.IIN, e.Holder.KBM),
-			Insured: peopleOf(e.InsuredPersons),
-			Drivers: peopleOf(e.Drivers),
-		}); err != nil {
+		j, err := p.encode()
+		if err != nil {
 			return err
 		}
-		if plan[i], err = jsonArray(schedule); err != nil {
-			return err
-		}
+		people[i], vehicle[i], plan[i] = j.people, j.vehicle, j.plan
 		if e.RenewedFrom != uuid.Nil {
 			rf[i] = e.RenewedFrom.String()
 		}
@@ -235,14 +222,55 @@ func (f *folded) queueInsert(b *sqldb.Batch, table string) error {
 		number[i], key[i], product[i], kias[i], insurer[i] = e.Number, numberKey(e.Number), string(e.Product), e.KIASContractID, e.Insurer
 		starts[i], ends[i], unlimited[i], premium[i] = e.StartsOn.String(), e.EndsOn.String(), e.UnlimitedDrivers, e.Premium.Tiyn()
 		method[i], issuedAt[i] = string(e.PaymentMethod), e.IssuedAt
-		if err := c.add(&p.d); err != nil {
+		d, err := p.d.encode()
+		if err != nil {
 			return err
 		}
+		c.add(d)
 	}
 	b.Queue(fmt.Sprintf(insertSQL, table), ids, clients, number, key, product, kias, insurer, starts, ends,
 		people, vehicle, plan, unlimited, premium, method, rf, issuedAt,
 		c.paid, c.payments, c.docs, c.renewedBy, c.cancelled, c.cancelledOn, c.reason, c.cancelledAt)
 	return nil
+}
+
+// freshJSON is the json columns of a new policy; vehicle is empty when the
+// policy insures none.
+type freshJSON struct {
+	people, vehicle, plan string
+}
+
+// encode writes the json columns of p, with the installments the batch
+// marks paid already marked.
+func (p *fresh) encode() (freshJSON, error) {
+	e := p.e
+	schedule := make([]installmentJSON, len(e.Installments))
+	for j, in := range e.Installments {
+		schedule[j] = installmentJSON{Number: in.Number, DueOn: in.DueOn.String(), Amount: in.Amount.String()}
+		if m, ok := p.d.marks[in.Number]; ok {
+			schedule[j].PaymentRef, schedule[j].PaidAt = m.PaymentRef, m.PaidAt
+		}
+	}
+	var (
+		out freshJSON
+		err error
+	)
+	if !e.Vehicle.IsZero() {
+		if out.vehicle, err = jsonText(e.Vehicle); err != nil {
+			return freshJSON{}, err
+		}
+	}
+	if out.people, err = jsonText(peopleJSON{
+		Holder:  personOf(e.Holder.Name, e.Holder.IIN, e.Holder.KBM),
+		Insured: peopleOf(e.InsuredPersons),
+		Drivers: peopleOf(e.Drivers),
+	}); err != nil {
+		return freshJSON{}, err
+	}
+	if out.plan, err = jsonArray(schedule); err != nil {
+		return freshJSON{}, err
+	}
+	return out, nil
 }
 
 // deltaColumns are deltas column by column, for unnest.
@@ -261,14 +289,24 @@ func newDeltaColumns(n int) *deltaColumns {
 	}
 }
 
-func (c *deltaColumns) add(d *delta) error {
+// deltaRow is a delta as the SQL takes it: lists as json arrays, marks as
+// a json object keyed by installment number (empty when none), absent
+// values as empty strings.
+type deltaRow struct {
+	paid                                                  int64
+	payments, marks, docs, renewedBy, cancelledOn, reason string
+	cancelled                                             bool
+	cancelledAt                                           time.Time
+}
+
+func (d *delta) encode() (deltaRow, error) {
 	payments, err := jsonArray(d.payments)
 	if err != nil {
-		return err
+		return deltaRow{}, err
 	}
 	docs, err := jsonArray(d.docs)
 	if err != nil {
-		return err
+		return deltaRow{}, err
 	}
 	var marks string
 	if len(d.marks) > 0 {
@@ -277,7 +315,7 @@ func (c *deltaColumns) add(d *delta) error {
 			byNumber[strconv.Itoa(n)] = m
 		}
 		if marks, err = jsonText(byNumber); err != nil {
-			return err
+			return deltaRow{}, err
 		}
 	}
 	var renewedBy string
@@ -288,16 +326,20 @@ func (c *deltaColumns) add(d *delta) error {
 	if d.cancelled {
 		on = d.cancelledOn.String()
 	}
-	c.paid = append(c.paid, d.paid)
-	c.payments = append(c.payments, payments)
-	c.marks = append(c.marks, marks)
-	c.docs = append(c.docs, docs)
-	c.renewedBy = append(c.renewedBy, renewedBy)
-	c.cancelled = append(c.cancelled, d.cancelled)
-	c.cancelledOn = append(c.cancelledOn, on)
-	c.reason = append(c.reason, d.reason)
-	c.cancelledAt = append(c.cancelledAt, d.cancelledAt)
-	return nil
+	return deltaRow{paid: d.paid, payments: payments, marks: marks, docs: docs, renewedBy: renewedBy,
+		cancelled: d.cancelled, cancelledOn: on, reason: d.reason, cancelledAt: d.cancelledAt}, nil
+}
+
+func (c *deltaColumns) add(r deltaRow) {
+	c.paid = append(c.paid, r.paid)
+	c.payments = append(c.payments, r.payments)
+	c.marks = append(c.marks, r.marks)
+	c.docs = append(c.docs, r.docs)
+	c.renewedBy = append(c.renewedBy, r.renewedBy)
+	c.cancelled = append(c.cancelled, r.cancelled)
+	c.cancelledOn = append(c.cancelledOn, r.cancelledOn)
+	c.reason = append(c.reason, r.reason)
+	c.cancelledAt = append(c.cancelledAt, r.cancelledAt)
 }
 
 func strs(n int) []string { return make([]string, n) }

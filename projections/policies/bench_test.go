@@ -14,9 +14,7 @@ import (
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/policy"
 	"github.com/kabinet/kabinet/eventstore"
-	"github.com/kabinet/kabinet/eventstore/postgres"
-	"github.com/kabinet/kabinet/internal/pgtest"
-	"github.com/kabinet/kabinet/internal/sqldb"
+	"github.com/kabinet/kabinet/internal/dbtest"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/policies"
 )
@@ -25,19 +23,28 @@ import (
 // decode, apply, checkpoint) with merely reading and decoding the same log.
 // "policies-only" is the worst case for this projection, every event its
 // own; "mixed" adds the client events a real log holds between them, which
-// the projection skips by type. Run with -bench Rebuild -benchtime 5x.
+// the projection skips by type. PostgreSQL applies a batch with unnest,
+// SQLite a statement per policy. Run with -bench Rebuild -benchtime 5x.
 func BenchmarkRebuild(b *testing.B) {
+	for _, db := range []struct {
+		name string
+		open func(testing.TB, ...*eventstore.Upcasters) dbtest.Backend
+	}{{"postgres", dbtest.Postgres}, {"sqlite", dbtest.SQLite}} {
+		b.Run(db.name, func(b *testing.B) { benchmarkRebuild(b, db.open) })
+	}
+}
+
+func benchmarkRebuild(b *testing.B, open func(testing.TB, ...*eventstore.Upcasters) dbtest.Backend) {
 	for _, tc := range []struct {
 		name         string
 		clientEvents int
 	}{{"policies-only", 0}, {"mixed", 6}} {
 		b.Run(tc.name, func(b *testing.B) {
 			ctx := context.Background()
-			pool, _ := pgtest.New(b)
-			s := postgres.New(pool, postgres.Options{})
-			b.Cleanup(s.Close)
+			be := open(b)
+			s := be.Store
 			seedPolicies(b, s, 2000, tc.clientEvents)
-			_, err := projections.CatchUp(ctx, sqldb.FromPgx(pool), s, policies.Projection{})
+			_, err := projections.CatchUp(ctx, be.DB, s, policies.Projection{})
 			require.NoError(b, err)
 
 			var read, rebuild time.Duration
@@ -57,7 +64,7 @@ func BenchmarkRebuild(b *testing.B) {
 					at = batch[len(batch)-1].Position
 				}
 				read += time.Since(t0)
-				res, err := projections.Rebuild(ctx, sqldb.FromPgx(pool), s, policies.Projection{}, projections.RebuildOptions{})
+				res, err := projections.Rebuild(ctx, be.DB, s, policies.Projection{}, projections.RebuildOptions{})
 				require.NoError(b, err)
 				rebuild += res.Elapsed
 				events += res.Events

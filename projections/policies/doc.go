@@ -11,6 +11,12 @@
 // batch already folded in, and an UPDATE of older policies that computes
 // each new value from the old one in SQL.
 //
+// On SQLite the same row is kept in SQLite's terms: days as "2006-01-02"
+// text, times as Unix microseconds, json as text. With no arrays to unnest,
+// Apply writes a statement per policy there, and merges a batch into the
+// json of an older policy in Go, encoding the result as one batch holding
+// every event would have.
+//
 // # Buckets
 //
 // Buckets are facts of the clock, so they are computed at query time from the

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/commands"
@@ -15,8 +14,7 @@ import (
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/policy"
 	"github.com/kabinet/kabinet/eventstore"
-	"github.com/kabinet/kabinet/eventstore/postgres"
-	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/dbtest"
 	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/policies"
@@ -39,20 +37,23 @@ type kit struct {
 	t        testing.TB
 	at       time.Time           // the handlers' clock; tests move it
 	last     eventstore.Position // of the last event a command wrote
-	pool     *pgxpool.Pool
+	db       sqldb.DB
 	store    eventstore.Store
 	policies *commands.Policies
 }
 
-func newKit(t *testing.T) *kit {
+// eachKit runs fn as a subtest on a fresh PostgreSQL database and on a
+// fresh SQLite file.
+func eachKit(t *testing.T, fn func(t *testing.T, k *kit)) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) { fn(t, newKit(t, b)) })
+}
+
+func newKit(t *testing.T, b dbtest.Backend) *kit {
 	t.Helper()
-	pool, _ := pgtest.New(t)
-	s := postgres.New(pool, postgres.Options{})
-	t.Cleanup(s.Close)
 	ids, err := commands.NewKeyedIDs(bytes.Repeat([]byte{1}, 32))
 	require.NoError(t, err)
-	k := &kit{t: t, at: commandTime, pool: pool, store: s}
-	k.policies = commands.NewPolicies(commands.New(s, commands.ClockFunc(func() time.Time { return k.at })), ids)
+	k := &kit{t: t, at: commandTime, db: b.DB, store: b.Store}
+	k.policies = commands.NewPolicies(commands.New(b.Store, commands.ClockFunc(func() time.Time { return k.at })), ids)
 	return k
 }
 
@@ -71,7 +72,7 @@ func (k *kit) done(res commands.Result, err error) {
 func (k *kit) catchUp(t *testing.T) {
 	t.Helper()
 	require.Eventually(t, func() bool {
-		g, err := projections.CatchUp(context.Background(), sqldb.FromPgx(k.pool), k.store, policies.Projection{})
+		g, err := projections.CatchUp(context.Background(), k.db, k.store, policies.Projection{})
 		require.NoError(t, err)
 		return !g.Position.Less(k.last)
 	}, 10*time.Second, 5*time.Millisecond)

@@ -19,8 +19,8 @@ var ErrNotFound = errors.New("policy not found")
 // ErrUnknownBucket refuses a bucket that is not one of the constants.
 var ErrUnknownBucket = errors.New("unknown policy bucket")
 
-// Querier is what the queries need of a database handle; *pgxpool.Pool, a
-// *pgx.Conn and a pgx.Tx satisfy it.
+// Querier is what the queries need of a database handle; a sqldb.DB and a
+// sqldb.Tx of either dialect satisfy it.
 type Querier = sqldb.Querier
 
 // List returns the client's policies in bucket (the zero Bucket is All),
@@ -168,11 +168,17 @@ func HasInForce(ctx context.Context, q Querier, clientID uuid.UUID, now time.Tim
 		return false, err
 	}
 	var ok bool
-	err = q.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM policies WHERE client_id = $1 AND ends_on >= $2::date
-		AND (cancelled_on IS NULL OR (cancelled_on > $2::date AND cancelled_on > starts_on)))`,
-		clientID, today.String()).Scan(&ok)
+	err = q.QueryRow(ctx, q.Dialect().Pick(hasInForceSQL, liteHasInForceSQL), clientID, today.String()).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("policy in force: %w", err)
 	}
 	return ok, nil
 }
+
+const hasInForceSQL = `SELECT EXISTS (SELECT 1 FROM policies WHERE client_id = $1 AND ends_on >= $2::date
+		AND (cancelled_on IS NULL OR (cancelled_on > $2::date AND cancelled_on > starts_on)))`
+
+// liteHasInForceSQL is hasInForceSQL on SQLite, where days are
+// "2006-01-02" text and compare as text.
+const liteHasInForceSQL = `SELECT EXISTS (SELECT 1 FROM policies WHERE client_id = $1 AND ends_on >= $2
+		AND (cancelled_on IS NULL OR (cancelled_on > $2 AND cancelled_on > starts_on)))`

@@ -3,9 +3,9 @@ package policies
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/policy"
@@ -17,24 +17,26 @@ const summaryColumns = `policy_id, number, product, insurer, starts_on, ends_on,
 const detailColumns = summaryColumns + `, kias_contract_id, people, unlimited_drivers, payments, documents,
 	renewed_from, cancel_reason, cancelled_at, issued_at`
 
-// row is one stored policy as scanned.
+// row is one stored policy as scanned. Days scan as midnight UTC in both
+// dialects; a nil pointer is NULL.
 type row struct {
 	id                       uuid.UUID
 	number, product, insurer string
-	starts, ends             pgtype.Date
+	starts, ends             time.Time
 	premium, paid            int64
 	method                   string
 	vehicle, plan            []byte
 	renewedBy                uuid.NullUUID
-	cancelledOn              pgtype.Date
+	cancelledOn              *time.Time
 
-	kias                  string
-	people                []byte
-	unlimited             bool
-	payments, documents   []byte
-	renewedFrom           uuid.NullUUID
-	reason                pgtype.Text
-	cancelledAt, issuedAt pgtype.Timestamptz
+	kias                string
+	people              []byte
+	unlimited           bool
+	payments, documents []byte
+	renewedFrom         uuid.NullUUID
+	reason              *string
+	cancelledAt         *time.Time
+	issuedAt            time.Time
 }
 
 func (r *row) summaryDest() []any {
@@ -47,11 +49,12 @@ func (r *row) detailDest() []any {
 		&r.renewedFrom, &r.reason, &r.cancelledAt, &r.issuedAt)
 }
 
-func dateOf(d pgtype.Date) policy.Date {
-	if !d.Valid {
+// dateOf is the day of a scanned date column; NULL is the zero Date.
+func dateOf(d *time.Time) policy.Date {
+	if d == nil {
 		return policy.Date{}
 	}
-	return policy.DateOf(d.Time)
+	return policy.DateOf(*d)
 }
 
 // installments decodes the schedule and places it on today.
@@ -83,8 +86,8 @@ func (r *row) summary(today policy.Date) (Summary, []Installment, error) {
 		Number:        r.number,
 		Product:       policy.Product(r.product),
 		Insurer:       r.insurer,
-		StartsOn:      dateOf(r.starts),
-		EndsOn:        dateOf(r.ends),
+		StartsOn:      policy.DateOf(r.starts),
+		EndsOn:        policy.DateOf(r.ends),
 		Premium:       money.FromTiyn(r.premium),
 		Paid:          money.FromTiyn(r.paid),
 		PaymentMethod: policy.PaymentMethod(r.method),
@@ -96,7 +99,7 @@ func (r *row) summary(today policy.Date) (Summary, []Installment, error) {
 			return Summary{}, nil, fmt.Errorf("policy %s: vehicle: %w", r.id, err)
 		}
 	}
-	t := term{starts: s.StartsOn, ends: s.EndsOn, cancelled: r.cancelledOn.Valid, cancelledOn: s.CancelledOn}
+	t := term{starts: s.StartsOn, ends: s.EndsOn, cancelled: r.cancelledOn != nil, cancelledOn: s.CancelledOn}
 	s.LastDay = t.lastDay()
 	s.Standing, s.Bucket = classify(today, t)
 	plan, err := r.installments(today)
@@ -128,7 +131,7 @@ func (r *row) details(today policy.Date) (Details, error) {
 		Outstanding:      s.Premium.Sub(s.Paid),
 		Installments:     plan,
 		RenewedFrom:      r.renewedFrom.UUID,
-		IssuedAt:         r.issuedAt.Time.UTC(),
+		IssuedAt:         r.issuedAt.UTC(),
 	}
 	if len(d.Installments) == 0 {
 		d.Installments = nil
@@ -161,8 +164,14 @@ func (r *row) details(today policy.Date) (Details, error) {
 	if rd.err != nil {
 		return Details{}, fmt.Errorf("policy %s: %w", r.id, rd.err)
 	}
-	if r.cancelledOn.Valid {
-		d.Cancellation = &Cancellation{Reason: r.reason.String, EffectiveOn: s.CancelledOn, CancelledAt: r.cancelledAt.Time.UTC()}
+	if r.cancelledOn != nil {
+		d.Cancellation = &Cancellation{EffectiveOn: s.CancelledOn}
+		if r.reason != nil {
+			d.Cancellation.Reason = *r.reason
+		}
+		if r.cancelledAt != nil {
+			d.Cancellation.CancelledAt = r.cancelledAt.UTC()
+		}
 	}
 	return d, nil
 }

@@ -7,8 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/bench"
+	"github.com/kabinet/kabinet/internal/dbtest"
 	"github.com/kabinet/kabinet/internal/pgtest"
 	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/internal/synth"
@@ -30,10 +32,21 @@ func benchEvents() int64 {
 // ReadAll workload of `kabinet bench`).
 // Target: rebuild ≥ 0.6× the baseline's events/s, heap flat in the log size.
 func BenchmarkRebuild(b *testing.B) {
-	ctx := context.Background()
 	pool, _ := pgtest.New(b, pgtest.Options{MaxConns: 8})
 	store := postgres.New(pool, postgres.Options{})
 	defer store.Close()
+	benchRebuild(b, sqldb.FromPgx(pool), store)
+}
+
+// BenchmarkRebuildSQLite is BenchmarkRebuild on the embedded SQLite file,
+// whose read models write row by row.
+func BenchmarkRebuildSQLite(b *testing.B) {
+	db := dbtest.SQLite(b)
+	benchRebuild(b, db.DB, db.Store)
+}
+
+func benchRebuild(b *testing.B, db sqldb.DB, store eventstore.Store) {
+	ctx := context.Background()
 	n, err := synth.Fill(ctx, store, benchEvents(), 4, 1, time.Now())
 	if err != nil {
 		b.Fatal(err)
@@ -56,7 +69,7 @@ func BenchmarkRebuild(b *testing.B) {
 		var heap uint64
 		for b.Loop() {
 			heap = bench.PeakHeap(func() {
-				if _, err := projections.RebuildAll(ctx, sqldb.FromPgx(pool), store, readmodels.All(), projections.RebuildOptions{}); err != nil {
+				if _, err := projections.RebuildAll(ctx, db, store, readmodels.All(), projections.RebuildOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			})
