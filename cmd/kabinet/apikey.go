@@ -7,7 +7,6 @@ import (
 	"io"
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
-	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // apikeyCmd creates and revokes the API keys callers authenticate with.
@@ -38,14 +37,14 @@ func apikeyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	pool, _, err := openPostgres(ctx, cfg.DatabaseURL)
+	b, err := openBackend(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
+	defer b.close()
 	switch args[0] {
 	case "create":
-		key, err := cabinet.CreateAPIKey(ctx, sqldb.FromPgx(pool), names[0], cabinet.Role(*role))
+		key, err := cabinet.CreateAPIKey(ctx, b.db, names[0], cabinet.Role(*role))
 		if err != nil {
 			return err
 		}
@@ -53,7 +52,7 @@ func apikeyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stdout, key)
 		return nil
 	case "revoke":
-		ok, err := cabinet.RevokeAPIKey(ctx, sqldb.FromPgx(pool), names[0])
+		ok, err := cabinet.RevokeAPIKey(ctx, b.db, names[0])
 		if err != nil {
 			return err
 		}

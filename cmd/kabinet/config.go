@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	envconfig "github.com/caarlos0/env/v11"
@@ -9,8 +10,11 @@ import (
 
 // config is kabinet's configuration, read from the environment.
 type config struct {
-	// DatabaseURL is the PostgreSQL the service keeps its log and read models in.
-	DatabaseURL string `env:"KABINET_DATABASE_URL" envDefault:"postgres://postgres@127.0.0.1:5432/kabinet?sslmode=disable"`
+	// DatabaseURL is where the log and read models live: a postgres:// URL,
+	// or sqlite:PATH; empty is the SQLite file kabinet.db in DataDir.
+	DatabaseURL string `env:"KABINET_DATABASE_URL"`
+	// DataDir holds the embedded database and the secret file.
+	DataDir string `env:"KABINET_DATA_DIR" envDefault:"kabinet-data"`
 	// Addr is where serve listens.
 	Addr string `env:"KABINET_ADDR" envDefault:"127.0.0.1:8080"`
 	// LogLevel is debug, info, warn or error.
@@ -18,7 +22,7 @@ type config struct {
 	// Secret (hex, at least 32 bytes) keys derived IDs and code hashes; when
 	// empty it is read from SecretFile, created on first start.
 	Secret     string `env:"KABINET_SECRET"`
-	SecretFile string `env:"KABINET_SECRET_FILE" envDefault:"kabinet-data/secret.key"`
+	SecretFile string `env:"KABINET_SECRET_FILE"` // default: DataDir/secret.key
 	// NATSURL selects NATS JetStream for the event bus; empty keeps it in
 	// process, which serves one instance.
 	NATSURL string `env:"KABINET_NATS_URL"`
@@ -33,6 +37,9 @@ func loadConfig() (config, error) {
 	var c config
 	if err := envconfig.Parse(&c); err != nil {
 		return c, fmt.Errorf("configuration: %w", err)
+	}
+	if c.SecretFile == "" {
+		c.SecretFile = filepath.Join(c.DataDir, "secret.key")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

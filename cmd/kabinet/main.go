@@ -38,6 +38,7 @@ Usage:
   kabinet serve      run the service (health, readiness and metrics endpoints)
   kabinet migrate    bring the database schema up to date (idempotent)
   kabinet verify     check every stream's hash chain; exit 1 on a broken link
+                     (also: kabinet audit verify)
   kabinet rebuild [--all | NAME...]   rebuild read models blue/green (resumable)
   kabinet projections status          read models: version, checkpoint, lag, errors
   kabinet replay stream ID [--as-of TIME] [--occurred] [--json]
@@ -70,6 +71,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return migrateCmd(ctx, rest, stdout, stderr)
 	case "verify":
 		return verifyCmd(ctx, rest, stdout, stderr)
+	case "audit":
+		if len(rest) == 0 || rest[0] != "verify" {
+			return errors.New("usage: kabinet audit verify [--stream ID]")
+		}
+		return verifyCmd(ctx, rest[1:], stdout, stderr)
 	case "rebuild":
 		return rebuildCmd(ctx, rest, stdout, stderr)
 	case "projections":

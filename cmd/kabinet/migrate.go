@@ -17,15 +17,11 @@ func migrateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	pool, res, err := openPostgres(ctx, cfg.DatabaseURL)
+	b, err := openBackend(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	if len(res.Applied) == 0 {
-		fmt.Fprintf(stdout, "schema is up to date (version %d)\n", res.Current)
-		return nil
-	}
-	fmt.Fprintf(stdout, "applied %d migration(s) %v; schema is at version %d\n", len(res.Applied), res.Applied, res.Current)
+	defer b.close()
+	fmt.Fprintf(stdout, "schema is up to date: %s\n", b.where)
 	return nil
 }

@@ -14,7 +14,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kabinet/kabinet/eventstore"
-	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/projections"
 )
 
@@ -31,7 +30,7 @@ func rebuildCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	return withEnv(ctx, func(e env) error {
+	return withEnv(ctx, func(e *backend) error {
 		progress := newProgress(stderr, "rebuild", *quiet)
 		results, err := projections.RebuildAll(ctx, e.db, e.store, selected, projections.RebuildOptions{BatchSize: *batch, Progress: progress.update})
 		progress.finish()
@@ -101,7 +100,7 @@ func projectionsCmd(ctx context.Context, args []string, stdout, stderr io.Writer
 	if len(args) == 0 || args[0] != "status" {
 		return fmt.Errorf("usage: kabinet projections status")
 	}
-	return withEnv(ctx, func(e env) error {
+	return withEnv(ctx, func(e *backend) error {
 		statuses, err := projections.Statuses(ctx, e.db, readModels())
 		if err != nil {
 			return err
@@ -168,7 +167,8 @@ func replayStream(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return err
 		}
 	}
-	return withStore(ctx, func(s *postgres.Store) error {
+	return withEnv(ctx, func(b *backend) error {
+		s := b.store
 		var (
 			events []eventstore.RecordedEvent
 			err    error
@@ -285,7 +285,7 @@ func replayVerify(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	return withEnv(ctx, func(e env) error {
+	return withEnv(ctx, func(e *backend) error {
 		drift := 0
 		for _, p := range selected {
 			diffs, err := projections.Verify(ctx, e.db, e.store, p, *limit)

@@ -28,7 +28,7 @@ func reactionsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // same way, so that a retry runs the very reaction that failed. An entry
 // whose reaction is not among them stays in the queue and is reported as
 // unknown to this binary.
-func servedReactions(_ context.Context, e env) ([]reactions.Reaction, error) {
+func servedReactions(_ context.Context, e *backend) ([]reactions.Reaction, error) {
 	cfg, err := loadConfig()
 	if err != nil {
 		return nil, err
@@ -54,7 +54,7 @@ func servedReactions(_ context.Context, e env) ([]reactions.Reaction, error) {
 }
 
 func reactionsWith(ctx context.Context, args []string, stdout, stderr io.Writer,
-	wire func(context.Context, env) ([]reactions.Reaction, error)) error {
+	wire func(context.Context, *backend) ([]reactions.Reaction, error)) error {
 	if len(args) == 0 {
 		return errors.New(reactionsUsage)
 	}
@@ -76,7 +76,7 @@ func reactionsFailed(ctx context.Context, args []string, stdout, stderr io.Write
 	if fs.NArg() > 0 {
 		return errors.New(reactionsUsage)
 	}
-	return withEnv(ctx, func(e env) error {
+	return withEnv(ctx, func(e *backend) error {
 		failures, err := bus.Failed(ctx, e.db)
 		if err != nil {
 			return err
@@ -96,7 +96,7 @@ func reactionsFailed(ctx context.Context, args []string, stdout, stderr io.Write
 }
 
 func reactionsRetry(ctx context.Context, args []string, stdout, stderr io.Writer,
-	wire func(context.Context, env) ([]reactions.Reaction, error)) error {
+	wire func(context.Context, *backend) ([]reactions.Reaction, error)) error {
 	fs := flag.NewFlagSet("reactions retry", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	all := fs.Bool("all", false, "run every entry of the poison queue again")
@@ -124,7 +124,7 @@ func reactionsRetry(ctx context.Context, args []string, stdout, stderr io.Writer
 	default:
 		return errors.New(reactionsUsage)
 	}
-	return withEnv(ctx, func(e env) error {
+	return withEnv(ctx, func(e *backend) error {
 		rs, err := wire(ctx, e)
 		if err != nil {
 			return err

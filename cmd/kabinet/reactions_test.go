@@ -41,7 +41,7 @@ after 6 attempts', 6) RETURNING id`, event.ID, stream).Scan(&id))
 		mended atomic.Bool
 		ran    atomic.Int32
 	)
-	wire := func(context.Context, env) ([]reactions.Reaction, error) {
+	wire := func(context.Context, *backend) ([]reactions.Reaction, error) {
 		return []reactions.Reaction{{Name: "SendAccessCodeOnClientRegistered", Types: []string{"client.registered"},
 			Handle: func(_ context.Context, e eventstore.RecordedEvent) error {
 				if e.ID != event.ID {

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -34,14 +36,24 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := newLogger(stderr, cfg.LogLevel)
 
-	pool, res, err := openPostgres(ctx, cfg.DatabaseURL)
+	if path, err := databasePath(cfg); err != nil {
+		return err
+	} else if path != "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return fmt.Errorf("data directory: %w", err)
+		}
+		release, err := lockFile(path)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
+	b, err := openBackend(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	store := postgres.New(pool, postgres.Options{Logger: logger})
-	db := sqldb.FromPgx(pool)
-	defer store.Close()
+	defer b.close()
+	db, store := b.db, b.store
 
 	runner, err := projections.NewRunner(db, store, readModels(), projections.Config{Logger: logger})
 	if err != nil {
@@ -52,14 +64,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		newFrontierCollector(store, logger), newProjectionCollector(db, runner.Projections(), logger))
+		newProjectionCollector(db, runner.Projections(), logger))
+	if b.pg != nil {
+		reg.MustRegister(newFrontierCollector(b.pg, logger))
+	}
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		if err := pool.Ping(ctx); err != nil {
+		if err := db.Ping(ctx); err != nil {
 			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
 			return
 		}
@@ -77,8 +92,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
-	fmt.Fprintf(stdout, "kabinet %s listening on http://%s (PostgreSQL %s, schema version %d)\n",
-		version, ln.Addr(), where(pool.Config().ConnConfig), res.Current)
+	fmt.Fprintf(stdout, "kabinet %s listening on http://%s (%s)\n", version, ln.Addr(), b.where)
 	fmt.Fprintf(stdout, "  health: http://%[1]s/healthz  readiness: http://%[1]s/readyz  metrics: http://%[1]s/metrics\n", ln.Addr())
 	fmt.Fprintf(stdout, "  SOAP: http://%[1]s/soap (WSDL: http://%[1]s/soap?wsdl)  JSON: http://%[1]s/api/v1/ (OpenAPI: http://%[1]s/api/v1/openapi.json)\n", ln.Addr())
 	fmt.Fprintln(stdout, "  callers need an API key: kabinet apikey create NAME --role website|insurer")

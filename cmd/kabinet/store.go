@@ -8,11 +8,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/kabinet/kabinet/eventstore"
-	"github.com/kabinet/kabinet/eventstore/postgres"
-	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // exitError carries a process exit code other than the default 2.
@@ -24,32 +20,18 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-// env is what an operator command works on: the configured database, its
-// event store and the read models this binary knows.
-type env struct {
-	pool  *pgxpool.Pool
-	db    sqldb.DB
-	store *postgres.Store
-}
-
-// withEnv opens the configured store for one operator command.
-func withEnv(ctx context.Context, fn func(env) error) error {
+// withEnv opens the configured database for one operator command.
+func withEnv(ctx context.Context, fn func(*backend) error) error {
 	cfg, err := loadConfig()
 	if err != nil {
 		return err
 	}
-	pool, _, err := openPostgres(ctx, cfg.DatabaseURL)
+	b, err := openBackend(ctx, cfg, nil)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	store := postgres.New(pool, postgres.Options{})
-	defer store.Close()
-	return fn(env{pool: pool, db: sqldb.FromPgx(pool), store: store})
-}
-
-func withStore(ctx context.Context, fn func(*postgres.Store) error) error {
-	return withEnv(ctx, func(e env) error { return fn(e.store) })
+	defer b.close()
+	return fn(b)
 }
 
 func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -59,9 +41,9 @@ func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return withStore(ctx, func(s *postgres.Store) error {
+	return withEnv(ctx, func(b *backend) error {
 		start := time.Now()
-		err := s.Verify(ctx, *stream)
+		err := b.verifier().Verify(ctx, *stream)
 		var ce *eventstore.ChainError
 		if errors.As(err, &ce) {
 			fmt.Fprintf(stdout, "BROKEN %s version %d: %s\n", ce.Stream, ce.Version, ce.Reason)
@@ -81,8 +63,12 @@ func frontierCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return withStore(ctx, func(s *postgres.Store) error {
-		f, err := s.Frontier(ctx)
+	return withEnv(ctx, func(b *backend) error {
+		if b.pg == nil {
+			fmt.Fprintln(stdout, "the embedded SQLite store has one writer at a time: readers of the log are never held back")
+			return nil
+		}
+		f, err := b.pg.Frontier(ctx)
 		if err != nil {
 			return err
 		}
