@@ -10,7 +10,6 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/eventstore"
@@ -19,7 +18,7 @@ import (
 
 // Bus runs the relay and the reactions of one kabinet process.
 type Bus struct {
-	pool      *pgxpool.Pool
+	db        sqldb.DB
 	store     eventstore.Store
 	reactions []reactions.Reaction
 	cfg       Config
@@ -34,13 +33,8 @@ type Bus struct {
 func New(db sqldb.DB, store eventstore.Store, rs []reactions.Reaction, cfg Config) (*Bus, error) {
 	cfg.setDefaults()
 	var errs []error
-	var pool *pgxpool.Pool
 	if db == nil {
 		errs = append(errs, errors.New("bus: db is required"))
-	} else if p, ok := sqldb.Pgx(db); ok {
-		pool = p
-	} else {
-		errs = append(errs, fmt.Errorf("bus: %s is not supported yet", db.Dialect()))
 	}
 	if store == nil {
 		errs = append(errs, errors.New("bus: store is required"))
@@ -54,7 +48,7 @@ func New(db sqldb.DB, store eventstore.Store, rs []reactions.Reaction, cfg Confi
 	// are routine here; they go to debug.
 	wlog := plainErrors{watermill.NewSlogLoggerWithLevelMapping(log.With("component", "watermill"),
 		map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})}
-	return &Bus{pool: pool, store: store, reactions: append([]reactions.Reaction(nil), rs...), cfg: cfg, log: log, wlog: wlog}, nil
+	return &Bus{db: db, store: store, reactions: append([]reactions.Reaction(nil), rs...), cfg: cfg, log: log, wlog: wlog}, nil
 }
 
 // RelayActive reports whether this bus's relay is the one publishing.
@@ -104,7 +98,7 @@ func (b *Bus) Run(ctx context.Context) error {
 			return err
 		}
 		subs = append(subs, sub)
-		h := newReactionHandler(r, b.pool, b.cfg, b.log)
+		h := newReactionHandler(r, b.db, b.cfg, b.log)
 		router.AddConsumerHandler(r.Name, t.topic, sub, func(msg *message.Message) error { return h.handle(hard, msg) })
 	}
 	// The router stops only through Close, after the relay, never by ctx.
@@ -121,7 +115,7 @@ func (b *Bus) Run(ctx context.Context) error {
 	var stopping atomic.Bool
 	relayCtx, stopRelay := context.WithCancel(ctx)
 	defer stopRelay()
-	rl := &relay{pool: b.pool, store: b.store, t: t, cfg: b.cfg, log: b.log.With("relay", b.cfg.RelayName),
+	rl := &relay{db: b.db, store: b.store, t: t, cfg: b.cfg, log: b.log.With("relay", b.cfg.RelayName),
 		active: &b.relayActive, stopping: &stopping}
 	relayDone := make(chan error, 1)
 	go func() { relayDone <- rl.run(relayCtx) }()

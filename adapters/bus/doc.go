@@ -16,7 +16,9 @@
 // relay publishes, the one holding a PostgreSQL advisory lock on a session
 // of its own; the others stand by and take over when that session ends. On
 // the GoChannel that also means only the instance whose relay is active runs
-// reactions: several instances that should share the work need NATS.
+// reactions: several instances that should share the work need NATS, and
+// PostgreSQL. On the embedded SQLite file one process owns the database, the
+// locks are that process's own, and the GoChannel is the transport to use.
 // With JetStream the event ID is sent as Nats-Msg-Id, so a relay that
 // crashed between a publish and its checkpoint publishes again and the
 // stream drops the repeat (within its two-minute duplicate window; later
@@ -35,8 +37,9 @@
 //
 // # Delivery at least once, effects once
 //
-// Before it runs a reaction on an event the bus takes a PostgreSQL advisory
-// lock on (reaction, event ID) and reads table reaction_done: an event that
+// Before it runs a reaction on an event the bus takes a lock on (reaction,
+// event ID) (a PostgreSQL advisory lock; in-process on SQLite, see
+// internal/sqldb) and reads table reaction_done: an event that
 // is already done is skipped, so a redelivery never sends a second SMS.
 // The lock makes a redelivery that overlaps the first delivery (an ack that
 // came too late, two instances) wait and then skip. Success is written to

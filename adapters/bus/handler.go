@@ -10,30 +10,30 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // reactionHandler carries one reaction out on the events the bus delivers.
 type reactionHandler struct {
 	r      reactions.Reaction
 	types  map[string]bool
-	pool   *pgxpool.Pool
+	db     sqldb.DB
 	cfg    Config
 	log    *slog.Logger
 	retry  middleware.Retry
 	stalls atomic.Int64 // consecutive failures of the bus's own bookkeeping
 }
 
-func newReactionHandler(r reactions.Reaction, pool *pgxpool.Pool, cfg Config, log *slog.Logger) *reactionHandler {
+func newReactionHandler(r reactions.Reaction, db sqldb.DB, cfg Config, log *slog.Logger) *reactionHandler {
 	types := make(map[string]bool, len(r.Types))
 	for _, t := range r.Types {
 		types[t] = true
 	}
 	return &reactionHandler{
-		r: r, types: types, pool: pool, cfg: cfg, log: log.With("reaction", r.Name),
+		r: r, types: types, db: db, cfg: cfg, log: log.With("reaction", r.Name),
 		retry: middleware.Retry{
 			MaxRetries:          cfg.MaxRetries,
 			InitialInterval:     cfg.InitialInterval,
@@ -71,7 +71,7 @@ func (h *reactionHandler) handle(hard context.Context, msg *message.Message) err
 	}
 	log := h.log.With("event_id", e.ID, "event_type", e.Type, "stream", e.Stream, "version", e.Version)
 
-	c, err := claimEvent(msg.Context(), h.pool, h.r.Name, e)
+	c, err := claimEvent(msg.Context(), h.db, h.r.Name, e)
 	if err != nil {
 		return h.stall(msg.Context(), log, err)
 	}

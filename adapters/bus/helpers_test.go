@@ -20,34 +20,54 @@ import (
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
-	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/dbtest"
 	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
-// instance is one kabinet process's share of the database: a pool and a
-// store of its own, so that advisory locks behave as between processes.
+// instance is one kabinet process's share of the database: on PostgreSQL a
+// pool and a store of its own, so that advisory locks behave as between
+// processes.
 type instance struct {
-	pool  *pgxpool.Pool
-	store *postgres.Store
+	db    sqldb.DB
+	store eventstore.Store
+	url   string // PostgreSQL only
 }
 
-// newDatabase returns a fresh database and a first instance on it.
+// onBackend is the first instance on a fresh database of either dialect.
+func onBackend(b dbtest.Backend) instance {
+	in := instance{db: b.DB, store: b.Store}
+	if b.Pool != nil {
+		in.url = b.Pool.Config().ConnString()
+	}
+	return in
+}
+
+// newDatabase returns a fresh PostgreSQL database and a first instance on it.
 func newDatabase(t *testing.T) (instance, string) {
 	t.Helper()
-	pool, url := pgtest.New(t)
-	store := postgres.New(pool, postgres.Options{})
-	t.Cleanup(store.Close)
-	return instance{pool: pool, store: store}, url
+	in := onBackend(dbtest.Postgres(t))
+	return in, in.url
 }
 
-// connect opens another instance on the database at url.
+// connect opens another instance on the PostgreSQL database at url.
 func connect(t *testing.T, url string) instance {
 	t.Helper()
 	pool, err := pgxpool.New(context.Background(), url)
 	require.NoError(t, err)
 	store := postgres.New(pool, postgres.Options{})
 	t.Cleanup(func() { store.Close(); pool.Close() })
-	return instance{pool: pool, store: store}
+	return instance{db: sqldb.FromPgx(pool), store: store, url: url}
+}
+
+// another is a second instance on in's database: on PostgreSQL a process
+// of its own; on SQLite, whose file one process owns, a second bus in the
+// same process, over the same DB and store.
+func (in instance) another(t *testing.T) instance {
+	t.Helper()
+	if in.url == "" {
+		return in
+	}
+	return connect(t, in.url)
 }
 
 // testConfig keeps every interval short so that the tests take seconds.
@@ -114,7 +134,7 @@ type running struct {
 
 func start(t *testing.T, in instance, rs []reactions.Reaction, cfg bus.Config) *running {
 	t.Helper()
-	b, err := bus.New(sqldb.FromPgx(in.pool), in.store, rs, cfg)
+	b, err := bus.New(in.db, in.store, rs, cfg)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{bus: b, cancel: cancel, done: make(chan error, 1)}
@@ -177,10 +197,10 @@ func lastPosition(t *testing.T, s eventstore.Store) eventstore.Position {
 }
 
 // waitCheckpoint waits until the relay has published up to pos.
-func waitCheckpoint(t *testing.T, pool *pgxpool.Pool, pos eventstore.Position) {
+func waitCheckpoint(t *testing.T, db sqldb.DB, pos eventstore.Position) {
 	t.Helper()
 	require.Eventually(t, func() bool {
-		cp, err := bus.Checkpoint(context.Background(), sqldb.FromPgx(pool), "bus")
+		cp, err := bus.Checkpoint(context.Background(), db, "bus")
 		return err == nil && !cp.Less(pos)
 	}, 15*time.Second, 10*time.Millisecond, "relay checkpoint should reach %s", pos)
 }

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/internal/sqldb"
@@ -29,28 +28,27 @@ const (
 	maxReason = 1000
 )
 
-// claim is a reaction's hold on one event: a pooled connection whose session
-// holds the (reaction, event) advisory lock. A second delivery of the event,
-// to this instance or another, waits on the lock until the first is settled
-// and then finds it done, so an event is never carried out twice at once.
-// If the process dies, PostgreSQL ends the session and the lock with it.
+// claim is a reaction's hold on one event: the (reaction, event) session
+// lock (sqldb.DB.Lock). A second delivery of the event, to this instance or
+// another, waits on the lock until the first is settled and then finds it
+// done, so an event is never carried out twice at once. On PostgreSQL the
+// lock is an advisory lock on a pooled connection of its own: if the
+// process dies, PostgreSQL ends the session and the lock with it. On SQLite
+// the file has one process, and the lock is that process's.
 type claim struct {
-	conn     *pgxpool.Conn
+	db       sqldb.DB
+	unlock   func()
 	reaction string
 	event    eventstore.RecordedEvent
 }
 
 // claimEvent waits for the lock; ctx bounds the wait.
-func claimEvent(ctx context.Context, pool *pgxpool.Pool, reaction string, e eventstore.RecordedEvent) (*claim, error) {
-	conn, err := pool.Acquire(ctx)
+func claimEvent(ctx context.Context, db sqldb.DB, reaction string, e eventstore.RecordedEvent) (*claim, error) {
+	unlock, err := db.Lock(ctx, lockReaction, reaction+"/"+e.ID.String())
 	if err != nil {
 		return nil, fmt.Errorf("claim event %s for %s: %w", e.ID, reaction, err)
 	}
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1, hashtext($2))`, lockReaction, reaction+"/"+e.ID.String()); err != nil {
-		discard(conn)
-		return nil, fmt.Errorf("claim event %s for %s: %w", e.ID, reaction, err)
-	}
-	return &claim{conn: conn, reaction: reaction, event: e}, nil
+	return &claim{db: db, unlock: unlock, reaction: reaction, event: e}, nil
 }
 
 // settled reports whether the reaction already carried the event out or set
@@ -58,7 +56,7 @@ func claimEvent(ctx context.Context, pool *pgxpool.Pool, reaction string, e even
 func (c *claim) settled(ctx context.Context) (done, failed bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, dbTimeout)
 	defer cancel()
-	err = c.conn.QueryRow(ctx, `SELECT
+	err = c.db.QueryRow(ctx, `SELECT
 		EXISTS (SELECT 1 FROM reaction_done WHERE reaction = $1 AND event_id = $2),
 		EXISTS (SELECT 1 FROM reaction_failures WHERE reaction = $1 AND event_id = $2)`,
 		c.reaction, c.event.ID).Scan(&done, &failed)
@@ -68,12 +66,29 @@ func (c *claim) settled(ctx context.Context) (done, failed bool, err error) {
 	return done, failed, nil
 }
 
-// markDone records the event as carried out and clears any failure of it.
+const (
+	clearFailure = `DELETE FROM reaction_failures WHERE reaction = $1 AND event_id = $2`
+	insertDone   = `INSERT INTO reaction_done (reaction, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`
+)
+
+// markDone records the event as carried out and clears any failure of it,
+// together: in one statement on PostgreSQL, in one transaction on SQLite,
+// which has no data-modifying WITH.
 func (c *claim) markDone(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, dbTimeout)
 	defer cancel()
-	_, err := c.conn.Exec(ctx, `WITH cleared AS (DELETE FROM reaction_failures WHERE reaction = $1 AND event_id = $2)
-		INSERT INTO reaction_done (reaction, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, c.reaction, c.event.ID)
+	var err error
+	if c.db.Dialect() == sqldb.Postgres {
+		_, err = c.db.Exec(ctx, `WITH cleared AS (`+clearFailure+`) `+insertDone, c.reaction, c.event.ID)
+	} else {
+		err = c.db.InTx(ctx, func(tx sqldb.Tx) error {
+			if _, err := tx.Exec(ctx, clearFailure, c.reaction, c.event.ID); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, insertDone, c.reaction, c.event.ID)
+			return err
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("mark event %s done for %s: %w", c.event.ID, c.reaction, err)
 	}
@@ -86,7 +101,7 @@ func (c *claim) poison(ctx context.Context, attempts int, cause error) error {
 	ctx, cancel := context.WithTimeout(ctx, dbTimeout)
 	defer cancel()
 	e := c.event
-	_, err := c.conn.Exec(ctx, `INSERT INTO reaction_failures (reaction, event_id, stream, version, event_type, reason, attempts)
+	_, err := c.db.Exec(ctx, `INSERT INTO reaction_failures (reaction, event_id, stream, version, event_type, reason, attempts)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (reaction, event_id) DO UPDATE
 		   SET reason = excluded.reason, attempts = reaction_failures.attempts + excluded.attempts, retried_at = now()`,
@@ -97,26 +112,8 @@ func (c *claim) poison(ctx context.Context, attempts int, cause error) error {
 	return nil
 }
 
-// release gives the lock and the connection back. A session whose unlock
-// fails is closed, which releases the lock too.
-func (c *claim) release() {
-	ctx, cancel := context.WithTimeout(context.Background(), dbTimeout)
-	defer cancel()
-	if _, err := c.conn.Exec(ctx, `SELECT pg_advisory_unlock($1, hashtext($2))`, lockReaction, c.reaction+"/"+c.event.ID.String()); err != nil {
-		discard(c.conn)
-		return
-	}
-	c.conn.Release()
-}
-
-// discard closes a pooled connection's session, so that nothing it holds
-// survives, and hands the dead connection back for the pool to drop.
-func discard(conn *pgxpool.Conn) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = conn.Conn().Close(ctx) // closing is the point; its error changes nothing
-	conn.Release()
-}
+// release gives the lock back.
+func (c *claim) release() { c.unlock() }
 
 // reason is the error text the poison queue keeps, cut to maxReason bytes on
 // a rune boundary.
@@ -154,16 +151,12 @@ var ErrFailureNotFound = errors.New("no such failure")
 
 // Failed lists the poison queue, oldest first.
 func Failed(ctx context.Context, db sqldb.DB) ([]Failure, error) {
-	pool, ok := sqldb.Pgx(db)
-	if !ok {
-		return nil, fmt.Errorf("reaction failures: %s is not supported yet", db.Dialect())
-	}
-	return queryFailures(ctx, pool, 0)
+	return queryFailures(ctx, db, 0)
 }
 
 // queryFailures reads one failure by ID, or all when id is 0.
-func queryFailures(ctx context.Context, pool *pgxpool.Pool, id int64) ([]Failure, error) {
-	rows, err := pool.Query(ctx, `SELECT id, reaction, event_id, stream, version, event_type, reason, attempts, failed_at, retried_at
+func queryFailures(ctx context.Context, db sqldb.Querier, id int64) ([]Failure, error) {
+	rows, err := db.Query(ctx, `SELECT id, reaction, event_id, stream, version, event_type, reason, attempts, failed_at, retried_at
 		FROM reaction_failures WHERE $1 = 0 OR id = $1 ORDER BY failed_at, id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("list reaction failures: %w", err)

@@ -65,7 +65,7 @@ func TestNATSTwoInstancesHandleEachEventOncePerReactionAndSurviveAKill(t *testin
 	}
 	countA.waitFor(t, len(events), 30*time.Second)
 	countB.waitFor(t, len(events), 30*time.Second)
-	waitCheckpoint(t, one.pool, lastPosition(t, one.store))
+	waitCheckpoint(t, one.db, lastPosition(t, one.store))
 	countA.onceEach(t, events)
 	countB.onceEach(t, events)
 	countA.mu.Lock()
@@ -100,7 +100,7 @@ func TestNATSRestartRelayBacksOffAndResumes(t *testing.T) {
 	after := appendEvents(t, in.store, newStream(), 10)
 	all := append(append(before, during...), after...)
 	rec.waitFor(t, len(all), 30*time.Second)
-	waitCheckpoint(t, in.pool, lastPosition(t, in.store))
+	waitCheckpoint(t, in.db, lastPosition(t, in.store))
 	rec.onceEach(t, all)
 }
 

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/internal/sqldb"
@@ -35,15 +33,12 @@ type RetryResult struct {
 // stream and version. A success records the event as done and removes the
 // entry; a failure keeps it with the new reason and one more attempt. It
 // takes the same per-event lock as a running bus, so it never runs an event
-// at the same time as one. The error is for a retry that could not be
+// at the same time as one (on SQLite that lock is the process's own, but a
+// bus in another process skips an event in the poison queue). The error is for a retry that could not be
 // attempted at all (no such entry, the database out of reach); each entry's
 // own outcome is in its RetryResult.
 func Retry(ctx context.Context, db sqldb.DB, store eventstore.Store, rs []reactions.Reaction, id int64) ([]RetryResult, error) {
-	pool, ok := sqldb.Pgx(db)
-	if !ok {
-		return nil, fmt.Errorf("reaction retry: %s is not supported yet", db.Dialect())
-	}
-	failures, err := queryFailures(ctx, pool, id)
+	failures, err := queryFailures(ctx, db, id)
 	if err != nil {
 		return nil, err
 	}
@@ -64,12 +59,12 @@ func Retry(ctx context.Context, db sqldb.DB, store eventstore.Store, rs []reacti
 			out = append(out, RetryResult{Failure: f, Err: fmt.Errorf("retry failure %d: %w %s", f.ID, ErrUnknownReaction, f.Reaction)})
 			continue
 		}
-		out = append(out, RetryResult{Failure: f, Err: retryOne(ctx, pool, store, r, f)})
+		out = append(out, RetryResult{Failure: f, Err: retryOne(ctx, db, store, r, f)})
 	}
 	return out, nil
 }
 
-func retryOne(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, r reactions.Reaction, f Failure) error {
+func retryOne(ctx context.Context, db sqldb.DB, store eventstore.Store, r reactions.Reaction, f Failure) error {
 	events, err := store.Load(ctx, f.Stream, f.Version)
 	if err != nil {
 		return fmt.Errorf("load %s version %d: %w", f.Stream, f.Version, err)
@@ -77,7 +72,7 @@ func retryOne(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, r
 	if len(events) == 0 || events[0].Version != f.Version || events[0].ID != f.EventID {
 		return fmt.Errorf("event %s is not at %s version %d", f.EventID, f.Stream, f.Version)
 	}
-	c, err := claimEvent(ctx, pool, r.Name, events[0])
+	c, err := claimEvent(ctx, db, r.Name, events[0])
 	if err != nil {
 		return err
 	}

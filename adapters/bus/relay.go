@@ -8,19 +8,16 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // relay publishes the global log to the bus from its own checkpoint. Of all
-// relays with one name on one database, only the one holding the advisory
-// lock publishes; the others stand by and ask for the lock every
-// PollInterval, so one takes over soon after the active one stops or dies.
+// relays with one name on one database, only the one holding the relay lock
+// publishes; the others stand by and ask for the lock every PollInterval, so
+// one takes over soon after the active one stops or dies.
 type relay struct {
-	pool     *pgxpool.Pool
+	db       sqldb.DB
 	store    eventstore.Store
 	t        *transport
 	cfg      Config
@@ -55,21 +52,15 @@ func (r *relay) run(ctx context.Context) error {
 // lead takes the lock on a session of its own, then publishes until ctx
 // ends or something fails. Closing the session releases the lock.
 func (r *relay) lead(ctx context.Context) error {
-	connectCtx, cancel := context.WithTimeout(ctx, dbTimeout)
-	conn, err := pgx.ConnectConfig(connectCtx, r.pool.Config().ConnConfig.Copy())
-	cancel()
+	s, err := openRelaySession(ctx, r.db, r.cfg.RelayName)
 	if err != nil {
 		return fmt.Errorf("open the relay's lock session: %w", err)
 	}
-	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.Background(), dbTimeout)
-		defer cancel()
-		_ = conn.Close(closeCtx) // ends the session and the lock with it
-	}()
+	defer s.close()
 	standby := false
 	for {
-		var ok bool
-		if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, lockRelay, r.cfg.RelayName).Scan(&ok); err != nil {
+		ok, err := s.tryLock(ctx)
+		if err != nil {
 			return fmt.Errorf("ask for the relay lock: %w", err)
 		}
 		if ok {
@@ -85,21 +76,22 @@ func (r *relay) lead(ctx context.Context) error {
 	}
 	r.active.Store(true)
 	defer r.active.Store(false)
-	return r.publishFrom(ctx, conn)
+	return r.publishFrom(ctx, s)
 }
 
 // publishFrom publishes every event after the checkpoint. The checkpoint is
-// written on the lock's own session, so a relay that lost its lock with its
-// session cannot move it; the position it writes never goes backwards.
-func (r *relay) publishFrom(ctx context.Context, conn *pgx.Conn) error {
-	pos, err := loadCheckpoint(ctx, conn, r.cfg.RelayName)
+// written through the lock's session, so that on PostgreSQL a relay that
+// lost its lock with its session cannot move it; the position it writes
+// never goes backwards.
+func (r *relay) publishFrom(ctx context.Context, s relaySession) error {
+	pos, err := loadCheckpoint(ctx, s, r.cfg.RelayName)
 	if err != nil {
 		return err
 	}
 	r.log.Info("relay active", "position", pos.String())
 	saved, acked := pos, pos
 	save := func(ctx context.Context) error {
-		if err := saveCheckpoint(ctx, conn, r.cfg.RelayName, r.cfg.Instance, acked); err != nil {
+		if err := saveCheckpoint(ctx, s, r.cfg.RelayName, r.cfg.Instance, acked); err != nil {
 			return err
 		}
 		saved = acked
@@ -151,23 +143,24 @@ func (r *relay) publish(ctx context.Context, e eventstore.RecordedEvent) error {
 	}
 }
 
-func loadCheckpoint(ctx context.Context, conn *pgx.Conn, name string) (eventstore.Position, error) {
+func loadCheckpoint(ctx context.Context, s relaySession, name string) (eventstore.Position, error) {
 	ctx, cancel := context.WithTimeout(ctx, dbTimeout)
 	defer cancel()
+	if err := s.exec(ctx, `INSERT INTO relay_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING`, name); err != nil {
+		return eventstore.Position{}, fmt.Errorf("create relay checkpoint %s: %w", name, err)
+	}
 	var tx, seq int64
-	err := conn.QueryRow(ctx, `WITH created AS (INSERT INTO relay_checkpoints (name) VALUES ($1) ON CONFLICT DO NOTHING)
-		SELECT coalesce((SELECT position_tx FROM relay_checkpoints WHERE name = $1), 0),
-		       coalesce((SELECT position_seq FROM relay_checkpoints WHERE name = $1), 0)`, name).Scan(&tx, &seq)
+	err := s.queryRow(ctx, `SELECT position_tx, position_seq FROM relay_checkpoints WHERE name = $1`, name).Scan(&tx, &seq)
 	if err != nil {
 		return eventstore.Position{}, fmt.Errorf("load relay checkpoint %s: %w", name, err)
 	}
 	return eventstore.Position{Tx: uint64(tx), Seq: uint64(seq)}, nil
 }
 
-func saveCheckpoint(ctx context.Context, conn *pgx.Conn, name, instance string, pos eventstore.Position) error {
+func saveCheckpoint(ctx context.Context, s relaySession, name, instance string, pos eventstore.Position) error {
 	ctx, cancel := context.WithTimeout(ctx, dbTimeout)
 	defer cancel()
-	_, err := conn.Exec(ctx, `UPDATE relay_checkpoints
+	err := s.exec(ctx, `UPDATE relay_checkpoints
 		   SET position_tx = $2, position_seq = $3, instance = $4, updated_at = now()
 		 WHERE name = $1 AND (position_tx, position_seq) < ($2, $3)`, name, int64(pos.Tx), int64(pos.Seq), instance)
 	if err != nil {

@@ -45,7 +45,7 @@ func (p *FeedPoller) Import(ctx context.Context, iin kz.IIN) (applied int, err e
 			applied++
 		case refused(err):
 			log.WarnContext(ctx, "kias history change rejected", "change_id", c.ID, "kind", string(c.Kind), "reason", err.Error())
-			if err := p.recordReject(ctx, p.pool, c, err); err != nil {
+			if err := p.recordReject(ctx, p.db, c, err); err != nil {
 				return applied, fmt.Errorf("kias history: record the rejected change %s: %w", c.ID, err)
 			}
 		default:

@@ -8,10 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/kabinet/kabinet/domain/kz"
 	"github.com/kabinet/kabinet/internal/sqldb"
 )
@@ -93,7 +89,8 @@ func (c FeedConfig) Validate() error {
 // stop the feed. Any other error stops the poll at that change; the next poll
 // tries it again.
 //
-// Concurrency: a poll holds a session advisory lock for its feed's name, so
+// Concurrency: a poll holds a session lock for its feed's name (a PostgreSQL
+// advisory lock; in-process on SQLite, whose file one process owns), so
 // instances sharing a database take turns; a poll that finds the lock taken
 // does nothing. The lock is not a transaction: commands commit one by one and
 // no transaction stays open across the batch.
@@ -102,7 +99,7 @@ func (c FeedConfig) Validate() error {
 // lock and leaves the cursor alone, as the command IDs alone keep it and a
 // poll running at the same time from writing anything twice.
 type FeedPoller struct {
-	pool   *pgxpool.Pool
+	db     sqldb.DB
 	source FeedSource
 	cmds   FeedCommands
 	cfg    FeedConfig
@@ -111,13 +108,8 @@ type FeedPoller struct {
 // NewFeedPoller checks its arguments and returns a poller.
 func NewFeedPoller(db sqldb.DB, source FeedSource, cmds FeedCommands, cfg FeedConfig) (*FeedPoller, error) {
 	var errs []error
-	var pool *pgxpool.Pool
 	if db == nil {
 		errs = append(errs, errors.New("kias feed: a database is required"))
-	} else if p, ok := sqldb.Pgx(db); ok {
-		pool = p
-	} else {
-		errs = append(errs, fmt.Errorf("kias feed: %s is not supported yet", db.Dialect()))
 	}
 	if source == nil {
 		errs = append(errs, errors.New("kias feed: a source is required"))
@@ -132,7 +124,7 @@ func NewFeedPoller(db sqldb.DB, source FeedSource, cmds FeedCommands, cfg FeedCo
 		return nil, err
 	}
 	cfg.setDefaults()
-	return &FeedPoller{pool: pool, source: source, cmds: cmds, cfg: cfg}, nil
+	return &FeedPoller{db: db, source: source, cmds: cmds, cfg: cfg}, nil
 }
 
 // Run polls until ctx ends, at once again while pages come back full, every
@@ -159,39 +151,23 @@ func (p *FeedPoller) Run(ctx context.Context) error {
 // cursor just before it. When another instance is polling the same feed it
 // does nothing.
 func (p *FeedPoller) PollOnce(ctx context.Context) (int, error) {
-	conn, err := p.pool.Acquire(ctx)
+	unlock, locked, err := p.db.TryLock(ctx, lockFeed, p.cfg.Name)
 	if err != nil {
-		return 0, fmt.Errorf("kias feed %s: acquire a connection: %w", p.cfg.Name, err)
-	}
-	var locked bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1, hashtext($2))`, lockFeed, p.cfg.Name).Scan(&locked); err != nil {
-		conn.Release()
 		return 0, fmt.Errorf("kias feed %s: take the lock: %w", p.cfg.Name, err)
 	}
 	if !locked {
-		conn.Release()
 		return 0, nil
 	}
-	defer p.unlock(conn)
-	return p.poll(ctx, conn)
+	defer unlock()
+	return p.poll(ctx)
 }
 
 // lockFeed is the first key of the feed's session advisory lock (7310 is
 // the event store's, 7311 and 7313 the projections', 7320 and 7321 the bus's).
 const lockFeed = 7322
 
-func (p *FeedPoller) unlock(conn *pgxpool.Conn) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_unlock($1, hashtext($2))`, lockFeed, p.cfg.Name); err != nil {
-		// Closing the session is what surely drops its lock.
-		_ = conn.Conn().Close(ctx)
-	}
-	conn.Release()
-}
-
-func (p *FeedPoller) poll(ctx context.Context, conn *pgxpool.Conn) (int, error) {
-	cursor, err := cursorOf(ctx, conn, p.cfg.Name)
+func (p *FeedPoller) poll(ctx context.Context) (int, error) {
+	cursor, err := cursorOf(ctx, p.db, p.cfg.Name)
 	if err != nil {
 		return 0, err
 	}
@@ -229,14 +205,10 @@ func (p *FeedPoller) poll(ctx context.Context, conn *pgxpool.Conn) (int, error) 
 	return len(page.Changes), nil
 }
 
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func cursorOf(ctx context.Context, q querier, name string) (string, error) {
+func cursorOf(ctx context.Context, q sqldb.Querier, name string) (string, error) {
 	var cursor string
 	err := q.QueryRow(ctx, `SELECT cursor FROM kias_feed_cursor WHERE name = $1`, name).Scan(&cursor)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if sqldb.IsNoRows(err) {
 		return "", nil
 	}
 	if err != nil {
@@ -249,7 +221,7 @@ const saveCursor = `INSERT INTO kias_feed_cursor (name, cursor, updated_at) VALU
 	ON CONFLICT (name) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`
 
 func (p *FeedPoller) advance(ctx context.Context, cursor string) error {
-	if _, err := p.pool.Exec(ctx, saveCursor, p.cfg.Name, cursor); err != nil {
+	if _, err := p.db.Exec(ctx, saveCursor, p.cfg.Name, cursor); err != nil {
 		return fmt.Errorf("kias feed %s: save the cursor: %w", p.cfg.Name, err)
 	}
 	return nil
@@ -257,7 +229,7 @@ func (p *FeedPoller) advance(ctx context.Context, cursor string) error {
 
 // reject records a refused change and moves the cursor past it, together.
 func (p *FeedPoller) reject(ctx context.Context, c Change, reason error) error {
-	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+	err := p.db.InTx(ctx, func(tx sqldb.Tx) error {
 		if err := p.recordReject(ctx, tx, c, reason); err != nil {
 			return err
 		}
@@ -270,13 +242,9 @@ func (p *FeedPoller) reject(ctx context.Context, c Change, reason error) error {
 	return nil
 }
 
-type execer interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-}
-
 // recordReject notes a refused change in kias_feed_rejects once: the same
 // change refused again, by the feed or by an import, keeps its first row.
-func (p *FeedPoller) recordReject(ctx context.Context, db execer, c Change, reason error) error {
+func (p *FeedPoller) recordReject(ctx context.Context, db sqldb.Querier, c Change, reason error) error {
 	msg := reason.Error()
 	if len(msg) > 1000 {
 		// Cut at a character boundary: PostgreSQL refuses invalid UTF-8,
@@ -298,7 +266,7 @@ func rejectKey(c Change) string {
 
 // Cursor returns the feed's stored cursor, "" before the first change.
 func (p *FeedPoller) Cursor(ctx context.Context) (string, error) {
-	return cursorOf(ctx, p.pool, p.cfg.Name)
+	return cursorOf(ctx, p.db, p.cfg.Name)
 }
 
 // FeedReject is a change the poller refused and skipped.
@@ -312,12 +280,12 @@ type FeedReject struct {
 
 // Rejects lists the feed's rejected changes, oldest first.
 func (p *FeedPoller) Rejects(ctx context.Context) ([]FeedReject, error) {
-	rows, err := p.pool.Query(ctx, `SELECT change_id, cursor, kind, reason, rejected_at FROM kias_feed_rejects
+	rows, err := p.db.Query(ctx, `SELECT change_id, cursor, kind, reason, rejected_at FROM kias_feed_rejects
 		WHERE name = $1 ORDER BY rejected_at, change_id`, p.cfg.Name)
 	if err != nil {
 		return nil, fmt.Errorf("kias feed %s: list rejects: %w", p.cfg.Name, err)
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (FeedReject, error) {
+	out, err := sqldb.CollectRows(rows, func(r sqldb.Row) (FeedReject, error) {
 		var x FeedReject
 		err := r.Scan(&x.ChangeID, &x.Cursor, &x.Kind, &x.Reason, &x.RejectedAt)
 		return x, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -55,9 +56,18 @@ type feedKit struct {
 	client *kias.Client
 }
 
-func newFeedKit(t *testing.T) *feedKit {
+// backend is the database a feed kit runs on.
+type backend struct{ sqlite bool }
+
+// eachBackend runs fn as a subtest on PostgreSQL and on SQLite.
+func eachBackend(t *testing.T, fn func(t *testing.T, db backend)) {
+	t.Run("postgres", func(t *testing.T) { fn(t, backend{}) })
+	t.Run("sqlite", func(t *testing.T) { fn(t, backend{sqlite: true}) })
+}
+
+func newFeedKit(t *testing.T, db backend) *feedKit {
 	t.Helper()
-	k := cabinettest.New(t)
+	k := cabinettest.New(t, cabinettest.Options{SQLite: db.sqlite})
 	sim := kias.NewSimulator()
 	return &feedKit{kit: k, sim: sim, client: served(t, sim, nil)}
 }
@@ -77,7 +87,7 @@ func (f *feedKit) poller(t *testing.T, name string, source kias.FeedSource) *kia
 func (f *feedKit) events(t *testing.T) int {
 	t.Helper()
 	var n int
-	require.NoError(t, f.kit.Pool.QueryRow(context.Background(), `SELECT count(*) FROM events`).Scan(&n))
+	require.NoError(t, f.kit.DB.QueryRow(context.Background(), `SELECT count(*) FROM events`).Scan(&n))
 	return n
 }
 
@@ -119,274 +129,292 @@ func (f *feedKit) everyKind(holder kz.IIN) (byInstallments, paidAtOnce, claimNum
 }
 
 func TestFeedTurnsEveryKindIntoItsCommand(t *testing.T) {
-	f := newFeedKit(t)
-	holder := cabinettest.NewIIN()
-	a, b, claimNumber := f.everyKind(holder)
-	p := f.poller(t, "kias", nil)
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		holder := cabinettest.NewIIN()
+		a, b, claimNumber := f.everyKind(holder)
+		p := f.poller(t, "kias", nil)
 
-	n, err := p.PollOnce(context.Background())
-	require.NoError(t, err)
-	assert.Equal(t, 8, n)
+		n, err := p.PollOnce(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, 8, n)
 
-	pa := f.policy(t, a)
-	require.True(t, pa.Exists())
-	assert.Equal(t, f.kit.Deps.Clients.IDFor(holder), pa.Holder.ClientID, "the holder's client ID comes from their IIN")
-	assert.Equal(t, "123ABC02", pa.Vehicle.Plate)
-	sched := pa.Schedule()
-	require.Len(t, sched, 2)
-	assert.True(t, sched[0].Paid())
-	assert.False(t, sched[1].Paid())
+		pa := f.policy(t, a)
+		require.True(t, pa.Exists())
+		assert.Equal(t, f.kit.Deps.Clients.IDFor(holder), pa.Holder.ClientID, "the holder's client ID comes from their IIN")
+		assert.Equal(t, "123ABC02", pa.Vehicle.Plate)
+		sched := pa.Schedule()
+		require.Len(t, sched, 2)
+		assert.True(t, sched[0].Paid())
+		assert.False(t, sched[1].Paid())
 
-	pb := f.policy(t, b)
-	assert.True(t, pb.Cancelled)
-	assert.True(t, pb.Outstanding().IsZero(), "paid at the cash desk")
+		pb := f.policy(t, b)
+		assert.True(t, pb.Cancelled)
+		assert.True(t, pb.Outstanding().IsZero(), "paid at the cash desk")
 
-	cl := f.claim(t, claimNumber)
-	require.True(t, cl.Exists())
-	assert.Equal(t, pa.ID, cl.PolicyID)
-	assert.Equal(t, pa.Holder.ClientID, cl.ClientID, "the claimant is the holder")
-	assert.Equal(t, claim.StatusDocumentsRequested, cl.Status)
-	assert.Equal(t, []claim.DocumentKind{"police_report"}, cl.Missing())
+		cl := f.claim(t, claimNumber)
+		require.True(t, cl.Exists())
+		assert.Equal(t, pa.ID, cl.PolicyID)
+		assert.Equal(t, pa.Holder.ClientID, cl.ClientID, "the claimant is the holder")
+		assert.Equal(t, claim.StatusDocumentsRequested, cl.Status)
+		assert.Equal(t, []claim.DocumentKind{"police_report"}, cl.Missing())
 
-	cursor, err := p.Cursor(context.Background())
-	require.NoError(t, err)
-	page, err := f.sim.Changes(context.Background(), "", 0)
-	require.NoError(t, err)
-	assert.Equal(t, page.Next, cursor, "the cursor is past the last change")
-	rejects, err := p.Rejects(context.Background())
-	require.NoError(t, err)
-	assert.Empty(t, rejects)
+		cursor, err := p.Cursor(context.Background())
+		require.NoError(t, err)
+		page, err := f.sim.Changes(context.Background(), "", 0)
+		require.NoError(t, err)
+		assert.Equal(t, page.Next, cursor, "the cursor is past the last change")
+		rejects, err := p.Rejects(context.Background())
+		require.NoError(t, err)
+		assert.Empty(t, rejects)
+	})
 }
 
 func TestFeedReplayedTwiceCreatesEachPolicyOnce(t *testing.T) {
-	f := newFeedKit(t)
-	a, b, _ := f.everyKind(cabinettest.NewIIN())
-	ctx := context.Background()
-	_, err := f.poller(t, "kias", nil).PollOnce(ctx)
-	require.NoError(t, err)
-	written := f.events(t)
-	before := []policy.State{f.policy(t, a), f.policy(t, b)}
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		a, b, _ := f.everyKind(cabinettest.NewIIN())
+		ctx := context.Background()
+		_, err := f.poller(t, "kias", nil).PollOnce(ctx)
+		require.NoError(t, err)
+		written := f.events(t)
+		before := []policy.State{f.policy(t, a), f.policy(t, b)}
 
-	// A second feed with a cursor of its own reads every change again.
-	n, err := f.poller(t, "kias-replay", nil).PollOnce(ctx)
-	require.NoError(t, err)
+		// A second feed with a cursor of its own reads every change again.
+		n, err := f.poller(t, "kias-replay", nil).PollOnce(ctx)
+		require.NoError(t, err)
 
-	assert.Equal(t, 8, n, "every change was read again")
-	assert.Equal(t, written, f.events(t), "and none wrote anything")
-	assert.Equal(t, before, []policy.State{f.policy(t, a), f.policy(t, b)})
-	rejects, err := f.poller(t, "kias-replay", nil).Rejects(ctx)
-	require.NoError(t, err)
-	assert.Empty(t, rejects, "a replayed change is done, not refused")
+		assert.Equal(t, 8, n, "every change was read again")
+		assert.Equal(t, written, f.events(t), "and none wrote anything")
+		assert.Equal(t, before, []policy.State{f.policy(t, a), f.policy(t, b)})
+		rejects, err := f.poller(t, "kias-replay", nil).Rejects(ctx)
+		require.NoError(t, err)
+		assert.Empty(t, rejects, "a replayed change is done, not refused")
+	})
 }
 
 // Regression guard for a crash after the commands committed but before the
 // cursor moved: the changes come again and must write nothing.
 func TestFeedCrashBetweenCommandsAndCursorDuplicatesNothing(t *testing.T) {
-	f := newFeedKit(t)
-	f.everyKind(cabinettest.NewIIN())
-	ctx := context.Background()
-	p := f.poller(t, "kias", nil)
-	_, err := p.PollOnce(ctx)
-	require.NoError(t, err)
-	written := f.events(t)
-	end, err := p.Cursor(ctx)
-	require.NoError(t, err)
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		f.everyKind(cabinettest.NewIIN())
+		ctx := context.Background()
+		p := f.poller(t, "kias", nil)
+		_, err := p.PollOnce(ctx)
+		require.NoError(t, err)
+		written := f.events(t)
+		end, err := p.Cursor(ctx)
+		require.NoError(t, err)
 
-	_, err = f.kit.Pool.Exec(ctx, `UPDATE kias_feed_cursor SET cursor = '' WHERE name = 'kias'`)
-	require.NoError(t, err)
-	n, err := p.PollOnce(ctx)
-	require.NoError(t, err)
+		_, err = f.kit.DB.Exec(ctx, `UPDATE kias_feed_cursor SET cursor = '' WHERE name = 'kias'`)
+		require.NoError(t, err)
+		n, err := p.PollOnce(ctx)
+		require.NoError(t, err)
 
-	assert.Equal(t, 8, n)
-	assert.Equal(t, written, f.events(t))
-	cursor, err := p.Cursor(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, end, cursor)
+		assert.Equal(t, 8, n)
+		assert.Equal(t, written, f.events(t))
+		cursor, err := p.Cursor(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, end, cursor)
 
-	// Without the row at all, as on a fresh database.
-	_, err = f.kit.Pool.Exec(ctx, `DELETE FROM kias_feed_cursor`)
-	require.NoError(t, err)
-	_, err = p.PollOnce(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, written, f.events(t))
+		// Without the row at all, as on a fresh database.
+		_, err = f.kit.DB.Exec(ctx, `DELETE FROM kias_feed_cursor`)
+		require.NoError(t, err)
+		_, err = p.PollOnce(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, written, f.events(t))
+	})
 }
 
 func TestFeedRejectsAnInvalidChangeAndMovesOn(t *testing.T) {
-	f := newFeedKit(t)
-	ctx := context.Background()
-	badIIN := "900115300000"
-	_, errIIN := kz.ParseIIN(badIIN)
-	require.Error(t, errIIN, "the test needs an IIN with a wrong check digit")
-	bad, badNumber := contract()
-	withBadIIN := issued(cabinettest.NewIIN(), bad, badNumber, 0)
-	withBadIIN.Policy.Holder.IIN = badIIN
-	f.sim.AppendChange(withBadIIN)
-	f.sim.AppendChange(kias.Change{Kind: "policy_teleported"})
-	f.sim.AppendChange(kias.Change{Kind: kias.ChangePaymentReceived, Payment: &kias.FeedPayment{
-		ContractID: "NO-SUCH-CONTRACT", PaymentRef: "KASSA-X", Amount: "100.00"}})
-	f.sim.AppendChange(kias.Change{Kind: kias.ChangeInstallmentPaid})
-	good, goodNumber := contract()
-	last := f.sim.AppendChange(issued(cabinettest.NewIIN(), good, goodNumber, 0))
-	p := f.poller(t, "kias", nil)
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		ctx := context.Background()
+		badIIN := "900115300000"
+		_, errIIN := kz.ParseIIN(badIIN)
+		require.Error(t, errIIN, "the test needs an IIN with a wrong check digit")
+		bad, badNumber := contract()
+		withBadIIN := issued(cabinettest.NewIIN(), bad, badNumber, 0)
+		withBadIIN.Policy.Holder.IIN = badIIN
+		f.sim.AppendChange(withBadIIN)
+		f.sim.AppendChange(kias.Change{Kind: "policy_teleported"})
+		f.sim.AppendChange(kias.Change{Kind: kias.ChangePaymentReceived, Payment: &kias.FeedPayment{
+			ContractID: "NO-SUCH-CONTRACT", PaymentRef: "KASSA-X", Amount: "100.00"}})
+		f.sim.AppendChange(kias.Change{Kind: kias.ChangeInstallmentPaid})
+		good, goodNumber := contract()
+		last := f.sim.AppendChange(issued(cabinettest.NewIIN(), good, goodNumber, 0))
+		p := f.poller(t, "kias", nil)
 
-	n, err := p.PollOnce(ctx)
-	require.NoError(t, err)
+		n, err := p.PollOnce(ctx)
+		require.NoError(t, err)
 
-	assert.Equal(t, 5, n)
-	assert.True(t, f.policy(t, good).Exists(), "the valid change after the bad ones was applied")
-	assert.False(t, f.policy(t, bad).Exists())
-	cursor, err := p.Cursor(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, last.Cursor, cursor)
-	rejects, err := p.Rejects(ctx)
-	require.NoError(t, err)
-	require.Len(t, rejects, 4)
-	reasons := map[kias.ChangeKind]string{}
-	for _, r := range rejects {
-		reasons[r.Kind] = r.Reason
-		assert.NotContains(t, r.Reason, badIIN, "a reason never quotes personal data")
-		assert.NotEmpty(t, r.ChangeID)
-	}
-	assert.Contains(t, reasons[kias.ChangePolicyIssued], "policy.holder.iin")
-	assert.Contains(t, reasons["policy_teleported"], "not a kind")
-	assert.Contains(t, reasons[kias.ChangePaymentReceived], policy.ErrPolicyNotFound.Error())
-	assert.Contains(t, reasons[kias.ChangeInstallmentPaid], "payment: required")
+		assert.Equal(t, 5, n)
+		assert.True(t, f.policy(t, good).Exists(), "the valid change after the bad ones was applied")
+		assert.False(t, f.policy(t, bad).Exists())
+		cursor, err := p.Cursor(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, last.Cursor, cursor)
+		rejects, err := p.Rejects(ctx)
+		require.NoError(t, err)
+		require.Len(t, rejects, 4)
+		reasons := map[kias.ChangeKind]string{}
+		for _, r := range rejects {
+			reasons[r.Kind] = r.Reason
+			assert.NotContains(t, r.Reason, badIIN, "a reason never quotes personal data")
+			assert.NotEmpty(t, r.ChangeID)
+		}
+		assert.Contains(t, reasons[kias.ChangePolicyIssued], "policy.holder.iin")
+		assert.Contains(t, reasons["policy_teleported"], "not a kind")
+		assert.Contains(t, reasons[kias.ChangePaymentReceived], policy.ErrPolicyNotFound.Error())
+		assert.Contains(t, reasons[kias.ChangeInstallmentPaid], "payment: required")
 
-	n, err = p.PollOnce(ctx)
-	require.NoError(t, err)
-	assert.Zero(t, n, "rejected changes are not read again")
+		n, err = p.PollOnce(ctx)
+		require.NoError(t, err)
+		assert.Zero(t, n, "rejected changes are not read again")
+	})
 }
 
 // A change the client cannot decode is rejected on its own; the rest of its
 // page goes through.
 func TestFeedRejectsAnUnreadableChange(t *testing.T) {
-	f := newFeedKit(t)
-	id, number := contract()
-	valid := issued(cabinettest.NewIIN(), id, number, 0)
-	valid.ID, valid.Cursor = "C-2", "2"
-	good, err := json.Marshal(valid)
-	require.NoError(t, err)
-	page := `{"changes":[{"id":"C-1","cursor":"1","kind":"policy_issued","policy":{"premium":36000}},` + string(good) + `],"next":"2"}`
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("after") == "2" {
-			_, _ = w.Write([]byte(`{"changes":[],"next":"2"}`))
-			return
-		}
-		_, _ = w.Write([]byte(page))
-	}))
-	t.Cleanup(srv.Close)
-	c, err := kias.NewClient(kias.Config{BaseURL: srv.URL, APIKey: apiKey})
-	require.NoError(t, err)
-	p := f.poller(t, "kias", c)
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		id, number := contract()
+		valid := issued(cabinettest.NewIIN(), id, number, 0)
+		valid.ID, valid.Cursor = "C-2", "2"
+		good, err := json.Marshal(valid)
+		require.NoError(t, err)
+		page := `{"changes":[{"id":"C-1","cursor":"1","kind":"policy_issued","policy":{"premium":36000}},` + string(good) + `],"next":"2"}`
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Query().Get("after") == "2" {
+				_, _ = w.Write([]byte(`{"changes":[],"next":"2"}`))
+				return
+			}
+			_, _ = w.Write([]byte(page))
+		}))
+		t.Cleanup(srv.Close)
+		c, err := kias.NewClient(kias.Config{BaseURL: srv.URL, APIKey: apiKey})
+		require.NoError(t, err)
+		p := f.poller(t, "kias", c)
 
-	n, err := p.PollOnce(context.Background())
-	require.NoError(t, err)
+		n, err := p.PollOnce(context.Background())
+		require.NoError(t, err)
 
-	assert.Equal(t, 2, n)
-	assert.True(t, f.policy(t, id).Exists())
-	rejects, err := p.Rejects(context.Background())
-	require.NoError(t, err)
-	require.Len(t, rejects, 1)
-	assert.Equal(t, "C-1", rejects[0].ChangeID)
-	assert.Contains(t, rejects[0].Reason, "decode change")
+		assert.Equal(t, 2, n)
+		assert.True(t, f.policy(t, id).Exists())
+		rejects, err := p.Rejects(context.Background())
+		require.NoError(t, err)
+		require.Len(t, rejects, 1)
+		assert.Equal(t, "C-1", rejects[0].ChangeID)
+		assert.Contains(t, rejects[0].Reason, "decode change")
+	})
 }
 
 func TestFeedTakesWhatTheCabinetAlreadyHasAsDone(t *testing.T) {
-	f := newFeedKit(t)
-	c := f.kit.Client(t)
-	p := f.kit.Policy(t, c, cabinettest.PolicyOptions{})
-	written := f.events(t)
-	f.sim.AppendChange(issued(c.IIN, p.KIASContractID, p.Number, 0))
-	f.sim.AppendChange(kias.Change{Kind: kias.ChangePaymentReceived, Payment: &kias.FeedPayment{
-		ContractID: p.KIASContractID, PaymentRef: "PAY-" + p.Number, Amount: "36000.00"}})
-	poller := f.poller(t, "kias", nil)
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		c := f.kit.Client(t)
+		p := f.kit.Policy(t, c, cabinettest.PolicyOptions{})
+		written := f.events(t)
+		f.sim.AppendChange(issued(c.IIN, p.KIASContractID, p.Number, 0))
+		f.sim.AppendChange(kias.Change{Kind: kias.ChangePaymentReceived, Payment: &kias.FeedPayment{
+			ContractID: p.KIASContractID, PaymentRef: "PAY-" + p.Number, Amount: "36000.00"}})
+		poller := f.poller(t, "kias", nil)
 
-	n, err := poller.PollOnce(context.Background())
-	require.NoError(t, err)
+		n, err := poller.PollOnce(context.Background())
+		require.NoError(t, err)
 
-	assert.Equal(t, 2, n)
-	assert.Equal(t, written, f.events(t), "the contract and its payment were already recorded")
-	rejects, err := poller.Rejects(context.Background())
-	require.NoError(t, err)
-	assert.Empty(t, rejects, "policy.ErrPolicyExists counts as done")
+		assert.Equal(t, 2, n)
+		assert.Equal(t, written, f.events(t), "the contract and its payment were already recorded")
+		rejects, err := poller.Rejects(context.Background())
+		require.NoError(t, err)
+		assert.Empty(t, rejects, "policy.ErrPolicyExists counts as done")
+	})
 }
 
 func TestFeedStopsOnAPassingFailureAndResumes(t *testing.T) {
-	f := newFeedKit(t)
-	id, number := contract()
-	f.sim.AppendChange(issued(cabinettest.NewIIN(), id, number, 0))
-	var down atomic.Bool
-	down.Store(true)
-	flaky := served(t, f.sim, func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if down.Load() {
-				w.WriteHeader(http.StatusServiceUnavailable)
-				return
-			}
-			next.ServeHTTP(w, r)
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		id, number := contract()
+		f.sim.AppendChange(issued(cabinettest.NewIIN(), id, number, 0))
+		var down atomic.Bool
+		down.Store(true)
+		flaky := served(t, f.sim, func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if down.Load() {
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
 		})
+		p := f.poller(t, "kias", flaky)
+		ctx := context.Background()
+
+		_, err := p.PollOnce(ctx)
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "http://", "the error names no URL")
+		cursor, cerr := p.Cursor(ctx)
+		require.NoError(t, cerr)
+		assert.Empty(t, cursor, "the cursor did not move")
+		assert.False(t, f.policy(t, id).Exists())
+
+		down.Store(false)
+		n, err := p.PollOnce(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 1, n)
+		assert.True(t, f.policy(t, id).Exists())
 	})
-	p := f.poller(t, "kias", flaky)
-	ctx := context.Background()
-
-	_, err := p.PollOnce(ctx)
-	require.Error(t, err)
-	assert.NotContains(t, err.Error(), "http://", "the error names no URL")
-	cursor, cerr := p.Cursor(ctx)
-	require.NoError(t, cerr)
-	assert.Empty(t, cursor, "the cursor did not move")
-	assert.False(t, f.policy(t, id).Exists())
-
-	down.Store(false)
-	n, err := p.PollOnce(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, 1, n)
-	assert.True(t, f.policy(t, id).Exists())
 }
 
 func TestFeedPollIsSkippedWhileAnotherInstancePolls(t *testing.T) {
-	f := newFeedKit(t)
-	id, number := contract()
-	f.sim.AppendChange(issued(cabinettest.NewIIN(), id, number, 0))
-	ctx := context.Background()
-	conn, err := f.kit.Pool.Acquire(ctx)
-	require.NoError(t, err)
-	defer conn.Release()
-	// The key FeedPoller's lock uses: 7322 and the feed's name.
-	_, err = conn.Exec(ctx, `SELECT pg_advisory_lock(7322, hashtext('kias'))`)
-	require.NoError(t, err)
-	p := f.poller(t, "kias", nil)
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		id, number := contract()
+		f.sim.AppendChange(issued(cabinettest.NewIIN(), id, number, 0))
+		ctx := context.Background()
+		// The key FeedPoller's lock uses: 7322 and the feed's name. On
+		// PostgreSQL the lock is held on a session of its own, as another
+		// instance would hold it.
+		lock, err := f.kit.DB.Lock(ctx, 7322, "kias")
+		require.NoError(t, err)
+		unlock := sync.OnceFunc(lock)
+		defer unlock()
+		p := f.poller(t, "kias", nil)
 
-	n, err := p.PollOnce(ctx)
-	require.NoError(t, err)
-	assert.Zero(t, n)
-	assert.False(t, f.policy(t, id).Exists())
+		n, err := p.PollOnce(ctx)
+		require.NoError(t, err)
+		assert.Zero(t, n)
+		assert.False(t, f.policy(t, id).Exists())
 
-	_, err = conn.Exec(ctx, `SELECT pg_advisory_unlock(7322, hashtext('kias'))`)
-	require.NoError(t, err)
-	n, err = p.PollOnce(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, 1, n)
+		unlock()
+		n, err = p.PollOnce(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 1, n)
+	})
 }
 
 func TestFeedRunFollowsTheFeedUntilCancelled(t *testing.T) {
-	f := newFeedKit(t)
-	p := f.poller(t, "kias", f.sim) // the embedded default reads the simulator directly
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- p.Run(ctx) }()
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		p := f.poller(t, "kias", f.sim) // the embedded default reads the simulator directly
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- p.Run(ctx) }()
 
-	id, number := contract()
-	f.sim.AppendChange(issued(cabinettest.NewIIN(), id, number, 0))
-	require.Eventually(t, func() bool { return f.policy(t, id).Exists() }, 10*time.Second, 10*time.Millisecond)
+		id, number := contract()
+		f.sim.AppendChange(issued(cabinettest.NewIIN(), id, number, 0))
+		require.Eventually(t, func() bool { return f.policy(t, id).Exists() }, 10*time.Second, 10*time.Millisecond)
 
-	cancel()
-	select {
-	case err := <-done:
-		assert.NoError(t, err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not stop when its context ended")
-	}
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("Run did not stop when its context ended")
+		}
+	})
 }
 
 func TestNewFeedPollerChecksItsArguments(t *testing.T) {

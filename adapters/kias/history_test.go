@@ -114,209 +114,221 @@ func TestClientHistoryErrorsNameNoIIN(t *testing.T) {
 }
 
 func TestImportAppliesAClientsHistory(t *testing.T) {
-	f := newFeedKit(t)
-	holder := cabinettest.NewIIN()
-	other, otherNumber := contract()
-	f.sim.AppendChange(issued(cabinettest.NewIIN(), other, otherNumber, 0))
-	a, b, claimNumber := f.everyKind(holder)
-	p := f.poller(t, "kias", nil)
-	ctx := context.Background()
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		holder := cabinettest.NewIIN()
+		other, otherNumber := contract()
+		f.sim.AppendChange(issued(cabinettest.NewIIN(), other, otherNumber, 0))
+		a, b, claimNumber := f.everyKind(holder)
+		p := f.poller(t, "kias", nil)
+		ctx := context.Background()
 
-	applied, err := p.Import(ctx, holder)
-	require.NoError(t, err)
+		applied, err := p.Import(ctx, holder)
+		require.NoError(t, err)
 
-	assert.Equal(t, 8, applied)
-	pa := f.policy(t, a)
-	require.True(t, pa.Exists())
-	assert.Equal(t, f.kit.Deps.Clients.IDFor(holder), pa.Holder.ClientID)
-	sched := pa.Schedule()
-	require.Len(t, sched, 2)
-	assert.True(t, sched[0].Paid())
-	pb := f.policy(t, b)
-	assert.True(t, pb.Cancelled)
-	assert.True(t, pb.Outstanding().IsZero())
-	cl := f.claim(t, claimNumber)
-	require.True(t, cl.Exists())
-	assert.Equal(t, pa.Holder.ClientID, cl.ClientID)
-	assert.Equal(t, claim.StatusDocumentsRequested, cl.Status)
-	assert.False(t, f.policy(t, other).Exists(), "another holder's policy is not imported")
+		assert.Equal(t, 8, applied)
+		pa := f.policy(t, a)
+		require.True(t, pa.Exists())
+		assert.Equal(t, f.kit.Deps.Clients.IDFor(holder), pa.Holder.ClientID)
+		sched := pa.Schedule()
+		require.Len(t, sched, 2)
+		assert.True(t, sched[0].Paid())
+		pb := f.policy(t, b)
+		assert.True(t, pb.Cancelled)
+		assert.True(t, pb.Outstanding().IsZero())
+		cl := f.claim(t, claimNumber)
+		require.True(t, cl.Exists())
+		assert.Equal(t, pa.Holder.ClientID, cl.ClientID)
+		assert.Equal(t, claim.StatusDocumentsRequested, cl.Status)
+		assert.False(t, f.policy(t, other).Exists(), "another holder's policy is not imported")
 
-	cursor, err := p.Cursor(ctx)
-	require.NoError(t, err)
-	assert.Empty(t, cursor, "an import leaves the feed's cursor alone")
+		cursor, err := p.Cursor(ctx)
+		require.NoError(t, err)
+		assert.Empty(t, cursor, "an import leaves the feed's cursor alone")
 
-	events, err := f.kit.Store.Load(ctx, eventstore.StreamName(policy.Aggregate, pa.ID), 1)
-	require.NoError(t, err)
-	assert.Equal(t, "kias:history", events[0].Metadata.Actor)
+		events, err := f.kit.Store.Load(ctx, eventstore.StreamName(policy.Aggregate, pa.ID), 1)
+		require.NoError(t, err)
+		assert.Equal(t, "kias:history", events[0].Metadata.Actor)
 
-	written := f.events(t)
-	applied, err = p.Import(ctx, holder)
-	require.NoError(t, err)
-	assert.Equal(t, 8, applied, "imported again, every change is found done")
-	assert.Equal(t, written, f.events(t), "and nothing is written twice")
+		written := f.events(t)
+		applied, err = p.Import(ctx, holder)
+		require.NoError(t, err)
+		assert.Equal(t, 8, applied, "imported again, every change is found done")
+		assert.Equal(t, written, f.events(t), "and nothing is written twice")
 
-	_, err = p.Import(ctx, kz.IIN{})
-	assert.Error(t, err, "an import needs an IIN")
+		_, err = p.Import(ctx, kz.IIN{})
+		assert.Error(t, err, "an import needs an IIN")
+	})
 }
 
 func TestImportThenFeedWritesEachChangeOnce(t *testing.T) {
-	f := newFeedKit(t)
-	holder := cabinettest.NewIIN()
-	a, b, _ := f.everyKind(holder)
-	p := f.poller(t, "kias", nil)
-	ctx := context.Background()
-	_, err := p.Import(ctx, holder)
-	require.NoError(t, err)
-	written := f.events(t)
-	before := []policy.State{f.policy(t, a), f.policy(t, b)}
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		holder := cabinettest.NewIIN()
+		a, b, _ := f.everyKind(holder)
+		p := f.poller(t, "kias", nil)
+		ctx := context.Background()
+		_, err := p.Import(ctx, holder)
+		require.NoError(t, err)
+		written := f.events(t)
+		before := []policy.State{f.policy(t, a), f.policy(t, b)}
 
-	n, err := p.PollOnce(ctx)
-	require.NoError(t, err)
+		n, err := p.PollOnce(ctx)
+		require.NoError(t, err)
 
-	assert.Equal(t, 8, n, "the feed reads every change")
-	assert.Equal(t, written, f.events(t), "and writes none of them again")
-	assert.Equal(t, before, []policy.State{f.policy(t, a), f.policy(t, b)})
-	rejects, err := p.Rejects(ctx)
-	require.NoError(t, err)
-	assert.Empty(t, rejects, "a change already imported is done, not refused")
+		assert.Equal(t, 8, n, "the feed reads every change")
+		assert.Equal(t, written, f.events(t), "and writes none of them again")
+		assert.Equal(t, before, []policy.State{f.policy(t, a), f.policy(t, b)})
+		rejects, err := p.Rejects(ctx)
+		require.NoError(t, err)
+		assert.Empty(t, rejects, "a change already imported is done, not refused")
+	})
 }
 
 func TestFeedThenImportWritesEachChangeOnce(t *testing.T) {
-	f := newFeedKit(t)
-	holder := cabinettest.NewIIN()
-	a, b, _ := f.everyKind(holder)
-	p := f.poller(t, "kias", nil)
-	ctx := context.Background()
-	_, err := p.PollOnce(ctx)
-	require.NoError(t, err)
-	written := f.events(t)
-	before := []policy.State{f.policy(t, a), f.policy(t, b)}
-	cursor, err := p.Cursor(ctx)
-	require.NoError(t, err)
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		holder := cabinettest.NewIIN()
+		a, b, _ := f.everyKind(holder)
+		p := f.poller(t, "kias", nil)
+		ctx := context.Background()
+		_, err := p.PollOnce(ctx)
+		require.NoError(t, err)
+		written := f.events(t)
+		before := []policy.State{f.policy(t, a), f.policy(t, b)}
+		cursor, err := p.Cursor(ctx)
+		require.NoError(t, err)
 
-	applied, err := p.Import(ctx, holder)
-	require.NoError(t, err)
+		applied, err := p.Import(ctx, holder)
+		require.NoError(t, err)
 
-	assert.Equal(t, 8, applied)
-	assert.Equal(t, written, f.events(t), "the import writes nothing the feed wrote")
-	assert.Equal(t, before, []policy.State{f.policy(t, a), f.policy(t, b)})
-	after, err := p.Cursor(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, cursor, after)
-	rejects, err := p.Rejects(ctx)
-	require.NoError(t, err)
-	assert.Empty(t, rejects)
+		assert.Equal(t, 8, applied)
+		assert.Equal(t, written, f.events(t), "the import writes nothing the feed wrote")
+		assert.Equal(t, before, []policy.State{f.policy(t, a), f.policy(t, b)})
+		after, err := p.Cursor(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, cursor, after)
+		rejects, err := p.Rejects(ctx)
+		require.NoError(t, err)
+		assert.Empty(t, rejects)
+	})
 }
 
 func TestImportRecordsRefusalsOnceAndGoesOn(t *testing.T) {
-	f := newFeedKit(t)
-	holder := cabinettest.NewIIN()
-	id, number := contract()
-	f.sim.AppendChange(issued(holder, id, number, 2))
-	noSuchInstallment := f.sim.AppendChange(kias.Change{Kind: kias.ChangeInstallmentPaid, Payment: &kias.FeedPayment{
-		ContractID: id, PaymentRef: "KASSA-9", Installment: 9, Amount: "18000.00"}})
-	badDate := f.sim.AppendChange(kias.Change{Kind: kias.ChangePolicyCancelled, Cancellation: &kias.FeedCancellation{
-		ContractID: id, Reason: "по заявлению", EffectiveOn: "01.06.2025"}})
-	f.sim.AppendChange(kias.Change{Kind: kias.ChangeInstallmentPaid, Payment: &kias.FeedPayment{
-		ContractID: id, PaymentRef: "KASSA-1", Installment: 1, Amount: "18000.00"}})
-	p := f.poller(t, "kias", nil)
-	ctx := context.Background()
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		holder := cabinettest.NewIIN()
+		id, number := contract()
+		f.sim.AppendChange(issued(holder, id, number, 2))
+		noSuchInstallment := f.sim.AppendChange(kias.Change{Kind: kias.ChangeInstallmentPaid, Payment: &kias.FeedPayment{
+			ContractID: id, PaymentRef: "KASSA-9", Installment: 9, Amount: "18000.00"}})
+		badDate := f.sim.AppendChange(kias.Change{Kind: kias.ChangePolicyCancelled, Cancellation: &kias.FeedCancellation{
+			ContractID: id, Reason: "по заявлению", EffectiveOn: "01.06.2025"}})
+		f.sim.AppendChange(kias.Change{Kind: kias.ChangeInstallmentPaid, Payment: &kias.FeedPayment{
+			ContractID: id, PaymentRef: "KASSA-1", Installment: 1, Amount: "18000.00"}})
+		p := f.poller(t, "kias", nil)
+		ctx := context.Background()
 
-	applied, err := p.Import(ctx, holder)
-	require.NoError(t, err)
+		applied, err := p.Import(ctx, holder)
+		require.NoError(t, err)
 
-	assert.Equal(t, 2, applied, "the policy and the first installment")
-	pol := f.policy(t, id)
-	require.True(t, pol.Exists())
-	assert.True(t, pol.Schedule()[0].Paid(), "the change after the refused ones was applied")
-	assert.False(t, pol.Cancelled)
-	rejects, err := p.Rejects(ctx)
-	require.NoError(t, err)
-	require.Len(t, rejects, 2)
-	reasons := map[string]string{}
-	for _, r := range rejects {
-		reasons[r.ChangeID] = r.Reason
-		assert.NotContains(t, r.Reason, holder.String())
-	}
-	assert.Contains(t, reasons[noSuchInstallment.ID], policy.ErrInstallmentNotFound.Error())
-	assert.Contains(t, reasons[badDate.ID], "cancellation.effective_on")
-	cursor, err := p.Cursor(ctx)
-	require.NoError(t, err)
-	assert.Empty(t, cursor, "a refusal in a history moves no cursor")
+		assert.Equal(t, 2, applied, "the policy and the first installment")
+		pol := f.policy(t, id)
+		require.True(t, pol.Exists())
+		assert.True(t, pol.Schedule()[0].Paid(), "the change after the refused ones was applied")
+		assert.False(t, pol.Cancelled)
+		rejects, err := p.Rejects(ctx)
+		require.NoError(t, err)
+		require.Len(t, rejects, 2)
+		reasons := map[string]string{}
+		for _, r := range rejects {
+			reasons[r.ChangeID] = r.Reason
+			assert.NotContains(t, r.Reason, holder.String())
+		}
+		assert.Contains(t, reasons[noSuchInstallment.ID], policy.ErrInstallmentNotFound.Error())
+		assert.Contains(t, reasons[badDate.ID], "cancellation.effective_on")
+		cursor, err := p.Cursor(ctx)
+		require.NoError(t, err)
+		assert.Empty(t, cursor, "a refusal in a history moves no cursor")
 
-	// The same refusals again, by an import and by the feed, keep one row each.
-	_, err = p.Import(ctx, holder)
-	require.NoError(t, err)
-	n, err := p.PollOnce(ctx)
-	require.NoError(t, err)
-	assert.Equal(t, 4, n)
-	rejects, err = p.Rejects(ctx)
-	require.NoError(t, err)
-	assert.Len(t, rejects, 2)
+		// The same refusals again, by an import and by the feed, keep one row each.
+		_, err = p.Import(ctx, holder)
+		require.NoError(t, err)
+		n, err := p.PollOnce(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 4, n)
+		rejects, err = p.Rejects(ctx)
+		require.NoError(t, err)
+		assert.Len(t, rejects, 2)
+	})
 }
 
 func TestImportStopsOnAPassingFailure(t *testing.T) {
-	f := newFeedKit(t)
-	holder := cabinettest.NewIIN()
-	id, number := contract()
-	f.sim.AppendChange(issued(holder, id, number, 0))
-	var down atomic.Bool
-	down.Store(true)
-	flaky := served(t, f.sim, func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if down.Load() {
-				w.WriteHeader(http.StatusServiceUnavailable)
-				return
-			}
-			next.ServeHTTP(w, r)
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		holder := cabinettest.NewIIN()
+		id, number := contract()
+		f.sim.AppendChange(issued(holder, id, number, 0))
+		var down atomic.Bool
+		down.Store(true)
+		flaky := served(t, f.sim, func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if down.Load() {
+					w.WriteHeader(http.StatusServiceUnavailable)
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
 		})
+		p := f.poller(t, "kias", flaky)
+		ctx := context.Background()
+
+		_, err := p.Import(ctx, holder)
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), holder.String(), "errors never name the IIN")
+		assert.False(t, f.policy(t, id).Exists())
+
+		down.Store(false)
+		applied, err := p.Import(ctx, holder)
+		require.NoError(t, err)
+		assert.Equal(t, 1, applied)
+		assert.True(t, f.policy(t, id).Exists())
 	})
-	p := f.poller(t, "kias", flaky)
-	ctx := context.Background()
-
-	_, err := p.Import(ctx, holder)
-	require.Error(t, err)
-	assert.NotContains(t, err.Error(), holder.String(), "errors never name the IIN")
-	assert.False(t, f.policy(t, id).Exists())
-
-	down.Store(false)
-	applied, err := p.Import(ctx, holder)
-	require.NoError(t, err)
-	assert.Equal(t, 1, applied)
-	assert.True(t, f.policy(t, id).Exists())
 }
 
 // A change of the history the client cannot decode is rejected on its own;
 // the rest of the history goes through.
 func TestImportRejectsAnUnreadableChange(t *testing.T) {
-	f := newFeedKit(t)
-	holder := cabinettest.NewIIN()
-	id, number := contract()
-	valid := issued(holder, id, number, 0)
-	valid.ID, valid.Cursor = "H-2", "2"
-	good, err := json.Marshal(valid)
-	require.NoError(t, err)
-	body := `{"changes":[{"id":"H-1","cursor":"1","kind":"policy_issued","policy":{"premium":36000}},` + string(good) + `]}`
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/clients/"+holder.String()+"/history" {
-			http.NotFound(w, r)
-			return
-		}
-		_, _ = w.Write([]byte(body))
-	}))
-	t.Cleanup(srv.Close)
-	c, err := kias.NewClient(kias.Config{BaseURL: srv.URL, APIKey: apiKey})
-	require.NoError(t, err)
-	p := f.poller(t, "kias", c)
+	eachBackend(t, func(t *testing.T, db backend) {
+		f := newFeedKit(t, db)
+		holder := cabinettest.NewIIN()
+		id, number := contract()
+		valid := issued(holder, id, number, 0)
+		valid.ID, valid.Cursor = "H-2", "2"
+		good, err := json.Marshal(valid)
+		require.NoError(t, err)
+		body := `{"changes":[{"id":"H-1","cursor":"1","kind":"policy_issued","policy":{"premium":36000}},` + string(good) + `]}`
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/clients/"+holder.String()+"/history" {
+				http.NotFound(w, r)
+				return
+			}
+			_, _ = w.Write([]byte(body))
+		}))
+		t.Cleanup(srv.Close)
+		c, err := kias.NewClient(kias.Config{BaseURL: srv.URL, APIKey: apiKey})
+		require.NoError(t, err)
+		p := f.poller(t, "kias", c)
 
-	applied, err := p.Import(context.Background(), holder)
-	require.NoError(t, err)
+		applied, err := p.Import(context.Background(), holder)
+		require.NoError(t, err)
 
-	assert.Equal(t, 1, applied)
-	assert.True(t, f.policy(t, id).Exists())
-	rejects, err := p.Rejects(context.Background())
-	require.NoError(t, err)
-	require.Len(t, rejects, 1)
-	assert.Equal(t, "H-1", rejects[0].ChangeID)
-	assert.Contains(t, rejects[0].Reason, "decode change")
+		assert.Equal(t, 1, applied)
+		assert.True(t, f.policy(t, id).Exists())
+		rejects, err := p.Rejects(context.Background())
+		require.NoError(t, err)
+		require.Len(t, rejects, 1)
+		assert.Equal(t, "H-1", rejects[0].ChangeID)
+		assert.Contains(t, rejects[0].Reason, "decode change")
+	})
 }

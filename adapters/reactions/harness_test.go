@@ -45,9 +45,23 @@ type harness struct {
 	today policy.Date // the day the clock starts on, in Asia/Almaty
 }
 
-func newHarness(t *testing.T, tune ...func(*reactions.Config)) *harness {
+// backend is the database a harness runs on.
+type backend struct{ sqlite bool }
+
+var (
+	onPostgres = backend{}
+	onSQLite   = backend{sqlite: true}
+)
+
+// eachBackend runs fn as a subtest on PostgreSQL and on SQLite.
+func eachBackend(t *testing.T, fn func(t *testing.T, db backend)) {
+	t.Run("postgres", func(t *testing.T) { fn(t, onPostgres) })
+	t.Run("sqlite", func(t *testing.T) { fn(t, onSQLite) })
+}
+
+func newHarness(t *testing.T, db backend, tune ...func(*reactions.Config)) *harness {
 	t.Helper()
-	k := cabinettest.New(t)
+	k := cabinettest.New(t, cabinettest.Options{SQLite: db.sqlite})
 	today := policy.DateOf(k.Now().In(almaty))
 	h := &harness{
 		k: k, sms: &fakeSMS{}, mail: &fakeMailer{}, today: today,
@@ -160,7 +174,9 @@ func (h *harness) settleLog(t *testing.T) {
 		head eventstore.Position
 		seq  int64
 	)
-	require.NoError(t, h.k.Pool.QueryRow(ctx, `SELECT tx, seq FROM events ORDER BY tx DESC, seq DESC LIMIT 1`).Scan(&head.Tx, &seq))
+	last := h.k.DB.Dialect().Pick(`SELECT tx, seq FROM events ORDER BY tx DESC, seq DESC LIMIT 1`,
+		`SELECT 0, seq FROM events ORDER BY seq DESC LIMIT 1`)
+	require.NoError(t, h.k.DB.QueryRow(ctx, last).Scan(&head.Tx, &seq))
 	head.Seq = uint64(seq)
 	require.NoError(t, h.k.Runner.WaitFor(ctx, head))
 }
@@ -186,7 +202,7 @@ type reminderRow struct {
 
 func (h *harness) reminders(t *testing.T, policyID uuid.UUID) map[string]reminderRow {
 	t.Helper()
-	rows, err := h.k.Pool.Query(context.Background(), `SELECT key, due_at, attempts, fired_at IS NOT NULL,
+	rows, err := h.k.DB.Query(context.Background(), `SELECT key, due_at, attempts, fired_at IS NOT NULL,
 		coalesce(outcome, ''), coalesce(reason, ''), coalesce(last_error, '')
 		FROM scheduled_reminders WHERE policy_id = $1`, policyID)
 	require.NoError(t, err)

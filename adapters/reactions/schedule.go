@@ -65,9 +65,11 @@ func (s *Set) scheduleRemindersOnPolicyIssued() Reaction {
 				if err != nil {
 					return fmt.Errorf("%s: %w", name, err)
 				}
+				// The payload goes as text: SQLite keeps JSON as TEXT, and
+				// would keep a []byte as a BLOB its JSON functions misread.
 				b.Queue(`INSERT INTO scheduled_reminders (key, kind, due_at, policy_id, client_id, payload, created_at)
 					VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING`,
-					r.Key, r.Kind, r.DueAt, r.PolicyID, r.ClientID, payload, now)
+					r.Key, r.Kind, r.DueAt, r.PolicyID, r.ClientID, string(payload), now)
 			}
 			if ev.RenewedFrom != uuid.Nil && ev.RenewedFrom != ev.PolicyID {
 				b.Queue(`UPDATE scheduled_reminders SET fired_at = $2, outcome = 'skipped', reason = 'renewed',

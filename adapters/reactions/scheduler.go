@@ -1,10 +1,13 @@
 package reactions
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -31,8 +34,10 @@ const maxBackoff = 24 * time.Hour
 // schedulers may run at once, in one process or many, on one database.
 //
 // A scheduler claims a batch of due rows in one short statement (FOR UPDATE
-// SKIP LOCKED, so concurrent schedulers take different rows) that gives
-// them a lease, fires them, and marks each fired with the claim's token.
+// SKIP LOCKED on PostgreSQL, so concurrent schedulers take different rows;
+// on SQLite, whose statements write one at a time, the UPDATE alone) that
+// gives them a lease, fires them, and marks each fired with the claim's
+// token.
 // The firing happens outside any transaction: a transaction that locks rows
 // holds an XID, and an open XID holds back every reader of the event log
 // (eventstore/postgres releases events only below the oldest open
@@ -82,6 +87,27 @@ func (sc *Scheduler) Run(ctx context.Context) error {
 	}
 }
 
+// claimDue leases a batch of due reminders ($1 now, $2 the lease's end, $3
+// the claim's token, $4 the batch size). FOR UPDATE SKIP LOCKED lets
+// concurrent schedulers take different rows.
+const claimDue = `
+	UPDATE scheduled_reminders r SET claimed_until = $2, claim_token = $3, attempts = r.attempts + 1
+	FROM (SELECT key FROM scheduled_reminders
+		WHERE fired_at IS NULL AND due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+		ORDER BY due_at, key LIMIT $4
+		FOR UPDATE SKIP LOCKED) AS due
+	WHERE r.key = due.key
+	RETURNING r.key, r.kind, r.due_at, r.policy_id, r.client_id, r.payload, r.attempts`
+
+// claimDueLite is claimDue on SQLite, which writes one statement at a time:
+// no other scheduler can come between the choice of rows and their lease.
+const claimDueLite = `
+	UPDATE scheduled_reminders SET claimed_until = $2, claim_token = $3, attempts = attempts + 1
+	WHERE key IN (SELECT key FROM scheduled_reminders
+		WHERE fired_at IS NULL AND due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+		ORDER BY due_at, key LIMIT $4)
+	RETURNING key, kind, due_at, policy_id, client_id, payload, attempts`
+
 // Tick claims one batch of due reminders, fires them and returns how many
 // it claimed. A reminder that fails is not an error of Tick: it is retried
 // later (see Scheduler). Tick returns an error when it cannot claim or mark.
@@ -89,15 +115,8 @@ func (sc *Scheduler) Tick(ctx context.Context) (int, error) {
 	s := sc.s
 	now := s.now()
 	token := uuid.New()
-	rows, err := s.d.DB.Query(ctx, `
-		UPDATE scheduled_reminders r SET claimed_until = $2, claim_token = $3, attempts = r.attempts + 1
-		FROM (SELECT key FROM scheduled_reminders
-			WHERE fired_at IS NULL AND due_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
-			ORDER BY due_at, key LIMIT $4
-			FOR UPDATE SKIP LOCKED) AS due
-		WHERE r.key = due.key
-		RETURNING r.key, r.kind, r.due_at, r.policy_id, r.client_id, r.payload, r.attempts`,
-		now, now.Add(s.cfg.Lease), token, s.cfg.BatchSize)
+	db := s.d.DB
+	rows, err := db.Query(ctx, db.Dialect().Pick(claimDue, claimDueLite), now, now.Add(s.cfg.Lease), token, s.cfg.BatchSize)
 	if err != nil {
 		return 0, fmt.Errorf("claim reminders: %w", err)
 	}
@@ -117,6 +136,10 @@ func (sc *Scheduler) Tick(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("claim reminders: %w", err)
 	}
+	// RETURNING gives rows in no particular order; fire them as they fell due.
+	slices.SortFunc(batch, func(a, b Reminder) int {
+		return cmp.Or(a.DueAt.Compare(b.DueAt), strings.Compare(a.Key, b.Key))
+	})
 	var errs []error
 	for _, r := range batch {
 		if ctx.Err() != nil {

@@ -33,7 +33,7 @@ func TestConfigNeverPrintsTheCodeKey(t *testing.T) {
 }
 
 func TestAllNamesEveryReactionAndItsEvents(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, onPostgres)
 	got := map[string][]string{}
 	for _, r := range h.set.All() {
 		require.NotNil(t, r.Handle, r.Name)
@@ -51,7 +51,7 @@ func TestAllNamesEveryReactionAndItsEvents(t *testing.T) {
 }
 
 func TestSetNeverPrintsTheCodeKey(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, onPostgres)
 	for _, verb := range []string{"%v", "%+v", "%#v"} {
 		out := fmt.Sprintf(verb, h.set) + fmt.Sprintf(verb, h.set.Scheduler())
 		assert.NotContains(t, out, string(h.cfg.CodeKey), verb)
