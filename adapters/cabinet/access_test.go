@@ -20,7 +20,11 @@ type accessCase struct {
 
 func TestEveryOperationChecksWhoCalls(t *testing.T) {
 	t.Parallel()
-	k := newKit(t)
+	eachDatabase(t, testEveryOperationChecksWhoCalls)
+}
+
+func testEveryOperationChecksWhoCalls(t *testing.T, o cabinettest.Options) {
+	k := newKit(t, o)
 	ctx := t.Context()
 	c := k.Client(t)
 	ended := login(t, k, c.IIN.String(), c.Code)
@@ -75,7 +79,11 @@ func TestEveryOperationChecksWhoCalls(t *testing.T) {
 
 func TestAnotherClientsThingsAreNotFound(t *testing.T) {
 	t.Parallel()
-	k := newKit(t)
+	eachDatabase(t, testAnotherClientsThingsAreNotFound)
+}
+
+func testAnotherClientsThingsAreNotFound(t *testing.T, o cabinettest.Options) {
+	k := newKit(t, o)
 	owner, other := k.Client(t), k.Client(t)
 	p := k.Policy(t, owner, cabinettest.PolicyOptions{Installments: 2})
 	cl := k.Claim(t, owner, p)

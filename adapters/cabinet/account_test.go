@@ -13,7 +13,11 @@ import (
 
 func TestLogin(t *testing.T) {
 	t.Parallel()
-	k := newKit(t)
+	eachDatabase(t, testLogin)
+}
+
+func testLogin(t *testing.T, o cabinettest.Options) {
+	k := newKit(t, o)
 	c := k.Client(t)
 
 	byIIN := login(t, k, c.IIN.String(), c.Code)
@@ -44,7 +48,11 @@ func TestLogin(t *testing.T) {
 
 func TestLoginLockGrows(t *testing.T) {
 	t.Parallel()
-	k := newKit(t)
+	eachDatabase(t, testLoginLockGrows)
+}
+
+func testLoginLockGrows(t *testing.T, o cabinettest.Options) {
+	k := newKit(t, o)
 	c := k.Client(t)
 	guess := &cabinet.LoginRequest{Login: c.IIN.String(), AccessCode: otherCode(c.Code)}
 
@@ -70,7 +78,12 @@ func TestLoginLockGrows(t *testing.T) {
 
 func TestLoginsPerLoginAreLimited(t *testing.T) {
 	t.Parallel()
-	k := newKit(t, cabinettest.Options{Config: cabinet.Config{LoginsPerLogin: 3}})
+	eachDatabase(t, testLoginsPerLoginAreLimited)
+}
+
+func testLoginsPerLoginAreLimited(t *testing.T, o cabinettest.Options) {
+	o.Config = cabinet.Config{LoginsPerLogin: 3}
+	k := newKit(t, o)
 	c := k.Client(t) // its Login is the first of three
 	login(t, k, c.IIN.String(), c.Code)
 	e := refused(t, k, "Login", k.Website(), &cabinet.LoginRequest{Login: c.IIN.String(), AccessCode: otherCode(c.Code)})
@@ -93,7 +106,11 @@ func TestLoginsPerLoginAreLimited(t *testing.T) {
 
 func TestSessions(t *testing.T) {
 	t.Parallel()
-	k := newKit(t)
+	eachDatabase(t, testSessions)
+}
+
+func testSessions(t *testing.T, o cabinettest.Options) {
+	k := newKit(t, o)
 	c := k.Client(t)
 	get := func(token string) error {
 		_, err := k.Call(t.Context(), "GetSettings", session(k, token), &cabinet.GetSettingsRequest{})
@@ -129,7 +146,11 @@ func TestSessions(t *testing.T) {
 
 func TestChangeAccessCode(t *testing.T) {
 	t.Parallel()
-	k := newKit(t)
+	eachDatabase(t, testChangeAccessCode)
+}
+
+func testChangeAccessCode(t *testing.T, o cabinettest.Options) {
+	k := newKit(t, o)
 	c := k.Client(t)
 	other := login(t, k, c.IIN.String(), c.Code)
 	mine := session(k, c.Session.SessionToken)

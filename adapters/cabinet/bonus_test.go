@@ -23,7 +23,11 @@ func accrue(t *testing.T, k *cabinettest.Kit, c cabinettest.Client, p cabinettes
 
 func TestSpendBonus(t *testing.T) {
 	t.Parallel()
-	k := newKit(t)
+	eachDatabase(t, testSpendBonus)
+}
+
+func testSpendBonus(t *testing.T, o cabinettest.Options) {
+	k := newKit(t, o)
 	c := k.Client(t)
 	mine := session(k, c.Session.SessionToken)
 
@@ -76,7 +80,11 @@ func TestSpendBonus(t *testing.T) {
 
 func TestConcurrentSpendsNeverOverdraw(t *testing.T) {
 	t.Parallel()
-	k := newKit(t)
+	eachDatabase(t, testConcurrentSpendsNeverOverdraw)
+}
+
+func testConcurrentSpendsNeverOverdraw(t *testing.T, o cabinettest.Options) {
+	k := newKit(t, o)
 	c := k.Client(t)
 	mine := session(k, c.Session.SessionToken)
 	p := k.Policy(t, c, cabinettest.PolicyOptions{})

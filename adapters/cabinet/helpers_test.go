@@ -26,6 +26,22 @@ func newKit(t *testing.T, opts ...cabinettest.Options) *cabinettest.Kit {
 	return k
 }
 
+// eachDatabase runs a behaviour test as parallel subtests on a kit over
+// each database kabinet runs on: PostgreSQL and the embedded SQLite file.
+// The test starts its kit with newKit(t, o), setting o.Config if it needs to.
+func eachDatabase(t *testing.T, test func(t *testing.T, o cabinettest.Options)) {
+	t.Helper()
+	for _, db := range []struct {
+		name   string
+		sqlite bool
+	}{{"postgres", false}, {"sqlite", true}} {
+		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, cabinettest.Options{SQLite: db.sqlite})
+		})
+	}
+}
+
 // call runs an operation that must succeed and returns its response.
 func call[R any](t *testing.T, k *cabinettest.Kit, name string, creds cabinet.Credentials, req any) *R {
 	t.Helper()

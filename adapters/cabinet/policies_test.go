@@ -12,7 +12,11 @@ import (
 )
 
 func TestPoliciesOfTheSessionsClientOnly(t *testing.T) {
-	k := cabinettest.New(t)
+	eachDatabase(t, testPoliciesOfTheSessionsClientOnly)
+}
+
+func testPoliciesOfTheSessionsClientOnly(t *testing.T, o cabinettest.Options) {
+	k := newKit(t, o)
 	ctx := context.Background()
 	alice, bob := k.Client(t), k.Client(t)
 	active := k.Policy(t, alice, cabinettest.PolicyOptions{})

@@ -21,7 +21,11 @@ func startRegistration(t *testing.T, k *cabinettest.Kit, iin string) *cabinet.St
 
 func TestRegistrationOfAClientKIASKnows(t *testing.T) {
 	t.Parallel()
-	k := newKit(t)
+	eachDatabase(t, testRegistrationOfAClientKIASKnows)
+}
+
+func testRegistrationOfAClientKIASKnows(t *testing.T, o cabinettest.Options) {
+	k := newKit(t, o)
 	iin, phone := cabinettest.NewIIN(), cabinettest.NewPhone()
 	k.KIAS.AddPerson(kias.Person{IIN: iin, FirstName: "Ерлан", LastName: "Жумабаев", Phone: phone})
 
@@ -159,7 +163,11 @@ func TestRegistrationReplacingThePhoneOnFile(t *testing.T) {
 
 func TestRegistrationCodes(t *testing.T) {
 	t.Parallel()
-	k := newKit(t)
+	eachDatabase(t, testRegistrationCodes)
+}
+
+func testRegistrationCodes(t *testing.T, o cabinettest.Options) {
+	k := newKit(t, o)
 	ctx := context.Background()
 
 	// open starts a registration of a new KIAS client and sends its code.

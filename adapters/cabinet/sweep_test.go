@@ -9,12 +9,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
+	"github.com/kabinet/kabinet/adapters/cabinet/cabinettest"
 )
 
 // Sweep clears expired sessions, registrations and closed rate-limit
 // windows, and leaves whatever may still be used.
 func TestSweepClearsOnlyWhatExpired(t *testing.T) {
-	k := newKit(t)
+	eachDatabase(t, testSweepClearsOnlyWhatExpired)
+}
+
+func testSweepClearsOnlyWhatExpired(t *testing.T, o cabinettest.Options) {
+	k := newKit(t, o)
 	ctx := context.Background()
 	c := k.Client(t) // a live session
 	call[cabinet.StartRegistrationResponse](t, k, "StartRegistration", k.Website(), &cabinet.StartRegistrationRequest{IIN: "851231400001"})
@@ -24,16 +29,24 @@ func TestSweepClearsOnlyWhatExpired(t *testing.T) {
 		return n
 	}
 	sessions, registrations, limits := count("sessions"), count("registrations"), count("rate_limits")
+	require.Positive(t, registrations)
 	require.Positive(t, limits)
 
 	n, err := k.Service.Sweep(ctx)
 	require.NoError(t, err)
 	assert.Zero(t, n, "nothing has expired yet")
 
-	k.Advance(37 * time.Hour) // past the 12-hour session and a day more
+	k.Advance(13 * time.Hour) // past the registration, and the 12-hour session by an hour
 	n, err = k.Service.Sweep(ctx)
 	require.NoError(t, err)
-	assert.EqualValues(t, sessions+registrations+limits, n)
+	assert.EqualValues(t, registrations, n, "sessions stay a day past their expiry, rate-limit windows a day past their start")
+	assert.Equal(t, sessions, count("sessions"))
+	assert.Equal(t, limits, count("rate_limits"))
+
+	k.Advance(24 * time.Hour) // a day more
+	n, err = k.Service.Sweep(ctx)
+	require.NoError(t, err)
+	assert.EqualValues(t, sessions+limits, n)
 	assert.Zero(t, count("sessions")+count("registrations")+count("rate_limits"))
 	_, err = k.Call(ctx, "GetSettings", c.Session, &cabinet.GetSettingsRequest{})
 	e, _ := cabinet.ErrorOf(err)

@@ -1,8 +1,8 @@
-// Package cabinettest wires a complete cabinet.Service on a fresh PostgreSQL
-// database for tests of the API and its edges: the event store, the
-// projections runner, the command handlers, the partner simulators and one
-// API key of each role. Helpers put clients, policies and claims into it
-// through the command handlers.
+// Package cabinettest wires a complete cabinet.Service on a fresh database
+// (PostgreSQL, or an SQLite file with Options.SQLite) for tests of the API
+// and its edges: the event store, the projections runner, the command
+// handlers, the partner simulators and one API key of each role. Helpers put
+// clients, policies and claims into it through the command handlers.
 package cabinettest
 
 import (
