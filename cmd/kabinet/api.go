@@ -18,6 +18,7 @@ import (
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/adapters/soap"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/demo"
 	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
@@ -29,6 +30,8 @@ type app struct {
 	callbackSecret []byte // signs the simulated provider's payment reports
 	logger         *slog.Logger
 	loops          []func(context.Context) error
+	db             sqldb.DB
+	service        *cabinet.Service
 }
 
 // newApp wires the application on a store and mounts its handlers on mux.
@@ -46,11 +49,12 @@ func newApp(cfg config, db sqldb.DB, store eventstore.Store, waiter cabinet.Wait
 		return nil, err
 	}
 	deps.RenderPolicy = pdf.Policy
-	a := &app{partners: parts, logger: logger}
+	a := &app{partners: parts, logger: logger, db: db}
 	service, err := cabinet.New(deps, cabinet.Config{Logger: logger})
 	if err != nil {
 		return nil, err
 	}
+	a.service = service
 	soapHandler, err := soap.NewHandler(service, soap.Config{Logger: logger})
 	if err != nil {
 		return nil, err
@@ -126,4 +130,24 @@ func (a *app) run(ctx context.Context) {
 		})
 	}
 	wg.Wait()
+}
+
+// loadDemo loads the demo data set (internal/demo) through the service, on
+// the simulated KIAS and SMS gateway it needs, with API keys of fixed names
+// (the demo's idempotency keys are scoped by the caller's name). The bus
+// must be running: the demo waits for bonus accruals and notices.
+func (a *app) loadDemo(ctx context.Context) ([]demo.Login, error) {
+	if a.partners.kiasSim == nil || a.partners.smsSim == nil {
+		return nil, errors.New("--demo needs the simulated KIAS and SMS gateway: unset KABINET_KIAS_URL and KABINET_SMS_URL")
+	}
+	website, err := cabinet.CreateAPIKey(ctx, a.db, "demo-website", cabinet.RoleWebsite)
+	if err != nil {
+		return nil, err
+	}
+	insurer, err := cabinet.CreateAPIKey(ctx, a.db, "demo-insurer", cabinet.RoleInsurer)
+	if err != nil {
+		return nil, err
+	}
+	return demo.Load(ctx, a.service, demo.Keys{Website: website, Insurer: insurer},
+		demo.Simulators{KIAS: a.partners.kiasSim, SMS: a.partners.smsSim}, time.Now)
 }

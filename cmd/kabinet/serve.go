@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/kabinet/kabinet/eventstore/postgres"
+	"github.com/kabinet/kabinet/internal/demo"
 	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 )
@@ -31,6 +33,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (KABINET_ADDR)")
+	withDemo := fs.Bool("demo", false, "load the demo data set (once; see README) on the simulated partners")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -71,7 +74,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	var demoPending atomic.Bool
+	demoPending.Store(*withDemo)
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if demoPending.Load() {
+			http.Error(w, "loading the demo data", http.StatusServiceUnavailable)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := db.Ping(ctx); err != nil {
@@ -106,11 +115,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	appDone := make(chan struct{})
 	go func() { defer close(appDone); application.run(appCtx) }()
 
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if *withDemo {
+		go func() {
+			logins, err := application.loadDemo(appCtx)
+			if err != nil {
+				errc <- fmt.Errorf("demo data: %w", err)
+				return
+			}
+			printDemo(stdout, logins)
+			demoPending.Store(false)
+		}()
+	}
+	var failed error
 	select {
-	case err := <-errc:
-		return err
+	case failed = <-errc:
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
@@ -125,7 +145,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	stopApp()
 	<-appDone
 	<-runnerDone // the runner stops between batches: nothing half-applied
-	return nil
+	return failed
+}
+
+// printDemo lists the demo logins.
+func printDemo(w io.Writer, logins []demo.Login) {
+	fmt.Fprintln(w, "  demo data loaded; log in with (IIN or phone, access code):")
+	for _, l := range logins {
+		fmt.Fprintf(w, "    %s  %s  %s  %s: %s\n", l.IIN, l.Phone, l.AccessCode, l.Name, l.Shows)
+	}
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
