@@ -17,6 +17,7 @@ import (
 	"github.com/kabinet/kabinet/adapters/pdf"
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/adapters/soap"
+	"github.com/kabinet/kabinet/adapters/web"
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/internal/demo"
 	"github.com/kabinet/kabinet/internal/sqldb"
@@ -65,6 +66,13 @@ func newApp(cfg config, db sqldb.DB, store eventstore.Store, waiter cabinet.Wait
 	}
 	mux.Handle("/soap", soapHandler)
 	mux.Handle("/api/v1/", jsonHandler)
+	if cfg.Web.Enabled {
+		site, err := newSite(cfg.Web, db, service, secret, logger)
+		if err != nil {
+			return nil, fmt.Errorf("web cabinet: %w", err)
+		}
+		mux.Handle("/", site)
+	}
 
 	a.callbackSecret = []byte(cfg.Partners.PaymentsCallbackSecret)
 	if len(a.callbackSecret) == 0 {
@@ -150,4 +158,20 @@ func (a *app) loadDemo(ctx context.Context) ([]demo.Login, error) {
 	}
 	return demo.Load(ctx, a.service, demo.Keys{Website: website, Insurer: insurer},
 		demo.Simulators{KIAS: a.partners.kiasSim, SMS: a.partners.smsSim}, time.Now)
+}
+
+// newSite builds the reference web cabinet with its own key of the website
+// role: the configured one, or one made now under the name "web".
+func newSite(cfg webConfig, db sqldb.DB, service *cabinet.Service, secret []byte, logger *slog.Logger) (*web.Handler, error) {
+	key := cfg.APIKey
+	if key == "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		var err error
+		if key, err = cabinet.CreateAPIKey(ctx, db, "web", cabinet.RoleWebsite); err != nil {
+			return nil, err
+		}
+	}
+	return web.New(service, web.Config{APIKey: key, Key: cabinet.Subkey(secret, "kabinet web csrf v1"),
+		SecureCookies: cfg.SecureCookies, PurchaseURL: cfg.PurchaseURL, Logger: logger})
 }

@@ -29,8 +29,20 @@ type config struct {
 	// Partners are the URLs and credentials of KIAS, ESBD, the SMS gateway,
 	// SMTP and the payment provider; each one left unset is simulated.
 	Partners partnerConfig
+	// Web is the reference web cabinet served at "/".
+	Web webConfig
 	// ShutdownTimeout bounds a graceful stop.
 	ShutdownTimeout time.Duration `env:"KABINET_SHUTDOWN_TIMEOUT" envDefault:"15s"`
+}
+
+// webConfig configures the reference web cabinet (adapters/web).
+type webConfig struct {
+	Enabled bool `env:"KABINET_WEB" envDefault:"true"`
+	// APIKey is the site's key of the website role; empty makes one named
+	// "web" at every start, which serves one instance.
+	APIKey        string `env:"KABINET_WEB_API_KEY"`
+	SecureCookies bool   `env:"KABINET_WEB_SECURE_COOKIES"`
+	PurchaseURL   string `env:"KABINET_WEB_PURCHASE_URL"`
 }
 
 func loadConfig() (config, error) {

@@ -104,6 +104,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "kabinet %s listening on http://%s (%s)\n", version, ln.Addr(), b.where)
 	fmt.Fprintf(stdout, "  health: http://%[1]s/healthz  readiness: http://%[1]s/readyz  metrics: http://%[1]s/metrics\n", ln.Addr())
 	fmt.Fprintf(stdout, "  SOAP: http://%[1]s/soap (WSDL: http://%[1]s/soap?wsdl)  JSON: http://%[1]s/api/v1/ (OpenAPI: http://%[1]s/api/v1/openapi.json)\n", ln.Addr())
+	if cfg.Web.Enabled {
+		fmt.Fprintf(stdout, "  web cabinet: http://%s/\n", ln.Addr())
+	}
 	fmt.Fprintln(stdout, "  callers need an API key: kabinet apikey create NAME --role website|insurer")
 
 	if len(application.partners.simulated) > 0 {
