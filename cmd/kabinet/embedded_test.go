@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kabinet/kabinet/adapters/web/webtest"
 )
 
 // served is a serve run by a test on its configuration.
@@ -164,4 +166,23 @@ func TestEmbeddedDemoSurvivesRestart(t *testing.T) {
 	third := startServe(t, "--demo")
 	third.waitReady(t, time.Minute)
 	assert.Equal(t, before, third.demoCounts(t, key), "rebuilt read models and a second demo load change nothing")
+}
+
+// TestWebCabinetOnTheDemo drives the web cabinet in headless Chromium
+// against serve --demo, as a newcomer would look at it.
+func TestWebCabinetOnTheDemo(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("KABINET_DATABASE_URL", "")
+	t.Setenv("KABINET_DATA_DIR", dir)
+	t.Setenv("KABINET_SECRET_FILE", filepath.Join(dir, "secret.key"))
+	s := startServe(t, "--demo")
+	s.waitReady(t, 3*time.Minute)
+	out, err := kabinet(t, "apikey", "create", "tester", "--role", "website")
+	require.NoError(t, err, out)
+	key, _, _ := strings.Cut(out, "\n")
+	c := s.demoCounts(t, key)
+	webtest.Browse(t, webtest.Target{URL: s.base, Login: "900115300003", AccessCode: "2468", Counts: map[string]int{
+		"expiring": int(c.Expiring), "active": int(c.Active), "installments": int(c.Installments), "history": int(c.History),
+	}})
+	require.NoError(t, s.stop(), s.stderr.String())
 }
