@@ -72,10 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "verify":
 		return verifyCmd(ctx, rest, stdout, stderr)
 	case "audit":
-		if len(rest) == 0 || rest[0] != "verify" {
-			return errors.New("usage: kabinet audit verify [--stream ID]")
-		}
-		return verifyCmd(ctx, rest[1:], stdout, stderr)
+		return auditCmd(ctx, rest, stdout, stderr)
 	case "rebuild":
 		return rebuildCmd(ctx, rest, stdout, stderr)
 	case "projections":
