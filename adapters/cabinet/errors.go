@@ -31,6 +31,7 @@ const (
 	CodeInsufficientBalance Code = "INSUFFICIENT_BALANCE" // not enough bonus points
 	CodeWeakAccessCode      Code = "WEAK_ACCESS_CODE"     // the chosen access code breaks the rule
 	CodePhoneConfirmation   Code = "PHONE_CONFIRMATION"   // replacing a phone on file needs one of the client's policy numbers
+	CodeConsentRequired     Code = "CONSENT_REQUIRED"     // the client withdrew, or let expire, a consent the operation needs
 	CodeUnavailable         Code = "UNAVAILABLE"          // a partner system did not answer; try again later
 	CodeInternal            Code = "INTERNAL"             // anything else; details are logged, never returned
 )
@@ -63,7 +64,7 @@ func (e *Error) Status() int {
 		return http.StatusForbidden
 	case CodeLocked, CodeRateLimited:
 		return http.StatusTooManyRequests
-	case CodeCodeExpired, CodeAlreadyRegistered, CodeAlreadyExists, CodeConflict, CodeInsufficientBalance:
+	case CodeCodeExpired, CodeAlreadyRegistered, CodeAlreadyExists, CodeConflict, CodeInsufficientBalance, CodeConsentRequired:
 		return http.StatusConflict
 	case CodeUnavailable:
 		return http.StatusServiceUnavailable

@@ -41,6 +41,9 @@ func (s *Service) GetPersonalData(ctx context.Context, c Caller, _ *GetPersonalD
 	out := personalData(d)
 	out.IIN = st.IIN.String()
 	out.Phone = st.Phone.String()
+	if err := s.recordAccess(ctx, c, c.ClientID, "GetPersonalData", fieldNames(out)); err != nil {
+		return nil, err
+	}
 	return &GetPersonalDataResponse{PersonalData: out}, nil
 }
 
@@ -49,6 +52,9 @@ func (s *Service) GetPersonalData(ctx context.Context, c Caller, _ *GetPersonalD
 func (s *Service) UpdatePersonalData(ctx context.Context, c Caller, req *UpdatePersonalDataRequest) (*UpdatePersonalDataResponse, error) {
 	st, err := s.clientState(ctx, c)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.refuseWithoutConsent(st); err != nil {
 		return nil, err
 	}
 	d, err := parsePersonalData(req.PersonalData)
@@ -85,6 +91,9 @@ func (s *Service) UpdatePersonalData(ctx context.Context, c Caller, req *UpdateP
 	}
 	out := personalData(d)
 	out.IIN = st.IIN.String()
+	if err := s.recordAccess(ctx, c, c.ClientID, "UpdatePersonalData", fieldNames(out)); err != nil {
+		return nil, err
+	}
 	return &UpdatePersonalDataResponse{PersonalData: out}, nil
 }
 
@@ -93,6 +102,9 @@ func (s *Service) UpdatePersonalData(ctx context.Context, c Caller, req *UpdateP
 func (s *Service) UploadDocumentScan(ctx context.Context, c Caller, req *UploadDocumentScanRequest) (*UploadDocumentScanResponse, error) {
 	st, err := s.clientState(ctx, c)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.refuseWithoutConsent(st); err != nil {
 		return nil, err
 	}
 	kind := kias.ScanKind(strings.TrimSpace(req.Kind))
@@ -118,7 +130,11 @@ func (s *Service) UploadDocumentScan(ctx context.Context, c Caller, req *UploadD
 	if err != nil {
 		return nil, s.unavailable(ctx, "KIAS", err)
 	}
-	return &UploadDocumentScanResponse{Scan: scanInfo(scan)}, nil
+	out := &UploadDocumentScanResponse{Scan: scanInfo(scan)}
+	if err := s.recordAccess(ctx, c, c.ClientID, "UploadDocumentScan", scanFields(out.Scan)); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // ListDocumentScans lists the client's scans.
@@ -136,6 +152,9 @@ func (s *Service) ListDocumentScans(ctx context.Context, c Caller, _ *ListDocume
 	out := &ListDocumentScansResponse{Scans: make([]ScanInfo, len(scans))}
 	for i, sc := range scans {
 		out.Scans[i] = scanInfo(sc)
+	}
+	if err := s.recordAccess(ctx, c, c.ClientID, "ListDocumentScans", scanFields(out.Scans...)); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -159,7 +178,11 @@ func (s *Service) GetDocumentScan(ctx context.Context, c Caller, req *GetDocumen
 	if err != nil {
 		return nil, s.unavailable(ctx, "KIAS", err)
 	}
-	return &GetDocumentScanResponse{Scan: scanInfo(scan), Content: scan.Content}, nil
+	out := &GetDocumentScanResponse{Scan: scanInfo(scan), Content: scan.Content}
+	if err := s.recordAccess(ctx, c, c.ClientID, "GetDocumentScan", scanFields(out.Scan)); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // GetSettings returns the client's settings, read from the client's own
@@ -169,7 +192,11 @@ func (s *Service) GetSettings(ctx context.Context, c Caller, _ *GetSettingsReque
 	if err != nil {
 		return nil, err
 	}
-	return &GetSettingsResponse{Settings: settings(st.Settings)}, nil
+	out := &GetSettingsResponse{Settings: settings(st.Settings)}
+	if err := s.recordEmail(ctx, c, "GetSettings", out.Settings); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // UpdateSettings replaces the client's settings and answers once the read
@@ -197,7 +224,39 @@ func (s *Service) UpdateSettings(ctx context.Context, c Caller, req *UpdateSetti
 	if err := s.settled(ctx, res, err); err != nil {
 		return nil, err
 	}
-	return &UpdateSettingsResponse{Settings: settings(next)}, nil
+	out := &UpdateSettingsResponse{Settings: settings(next)}
+	if err := s.recordEmail(ctx, c, "UpdateSettings", out.Settings); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// recordEmail records an answer with settings when they carry the client's
+// e-mail address, the one piece of personal data among them.
+func (s *Service) recordEmail(ctx context.Context, c Caller, op string, set Settings) error {
+	if set.Email == "" {
+		return nil
+	}
+	return s.recordAccess(ctx, c, c.ClientID, op, []string{"email"})
+}
+
+// refuseWithoutConsent refuses to send the client's personal data to KIAS
+// once a consent that processing rests on (personal data, transfer to the
+// systems that serve the contract) is withdrawn or has expired. A purpose
+// with no consent on file is not refused: no operation of the API records a
+// consent, so a client's consent, where there is one, was collected outside
+// kabinet (the website's form, KIAS), and refusing for want of a record would
+// shut every client out. Reading one's own data stays open after a
+// withdrawal, since the client's right to see what is held about them does
+// not rest on consent.
+func (s *Service) refuseWithoutConsent(st client.State) error {
+	now := s.cfg.Now()
+	for _, p := range []client.Purpose{client.PurposePersonalData, client.PurposeThirdParties} {
+		if given, ok := st.ConsentFor(p); ok && !given.Active(now) {
+			return failure(CodeConsentRequired, "the client has withdrawn the consent %q, or it has expired: personal data is not sent to KIAS without it", p)
+		}
+	}
+	return nil
 }
 
 // clientState loads the session's client; an erased one is gone.

@@ -76,6 +76,9 @@ func (s *Service) StartRegistration(ctx context.Context, c Caller, req *StartReg
 	if !r.PhoneOnFile.IsZero() {
 		out.MaskedPhone = r.PhoneOnFile.Masked()
 	}
+	if err := s.recordLookup(ctx, c, iin, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -312,6 +315,24 @@ func derivedCode(hexHash string) string {
 		n = n<<4 | uint64(strings.IndexByte("0123456789abcdef", hexHash[i]))
 	}
 	return fmt.Sprintf("%06d", n%1_000_000)
+}
+
+// recordLookup records an answer to StartRegistration that shows a person's
+// name or phone, masked as they are: anyone with the website's key may type
+// an IIN, so these are the reads of personal data most worth a record. The
+// row is under the client ID the IIN has, or will have once registered.
+func (s *Service) recordLookup(ctx context.Context, c Caller, iin kz.IIN, out *StartRegistrationResponse) error {
+	var fields []string
+	if out.MaskedName != "" {
+		fields = append(fields, "maskedName")
+	}
+	if out.MaskedPhone != "" {
+		fields = append(fields, "maskedPhone")
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return s.recordAccess(ctx, c, s.d.Clients.IDFor(iin), "StartRegistration", fields)
 }
 
 // confirmPolicy checks that number is a policy of the IIN's holder, in

@@ -17,6 +17,27 @@
 // Errors: operations return *Error with a stable Code and the request field at
 // fault; domain refusals are mapped in one table (refusals.go). Anything else
 // is CodeInternal, which the edge logs once and never explains to the caller.
+//
+// Access log: an answer that carries a client's personal data or scans adds
+// a row to the access_log table before it is returned: when, whose data, the
+// API key, the actor (the session's client, or the key), the operation, the
+// names of the fields or the IDs of the scans it carried, and the request ID;
+// never a value. The operations that record are GetPersonalData,
+// UpdatePersonalData (its answer is the card as saved, IIN included),
+// UploadDocumentScan, ListDocumentScans and GetDocumentScan; GetSettings and
+// UpdateSettings when the settings hold an e-mail address; StartRegistration
+// when it shows the masked name or phone of the IIN's holder, under the
+// client ID that IIN has or will have. Nothing else is recorded: session
+// answers carry an ID and a token, and policies, claims, bonus points and
+// notifications are the contract's own data, where people appear by name
+// with their IINs masked. When the row cannot be written the operation fails
+// (CodeInternal) and the data is not returned: a read that cannot be recorded
+// is not served. AccessLog reads the log back.
+//
+// Consent: sending personal data to KIAS (UpdatePersonalData,
+// UploadDocumentScan) rests on the client's consent, and is refused with
+// CodeConsentRequired once the consent on file for personal data or for the
+// transfer to third parties is withdrawn or has expired.
 package cabinet
 
 import (

@@ -46,6 +46,8 @@ func messageOf(e *cabinet.Error) string {
 		return "Не найдено."
 	case cabinet.CodeInsufficientBalance:
 		return "На бонусном счёте недостаточно баллов."
+	case cabinet.CodeConsentRequired:
+		return "Вы отозвали согласие на обработку персональных данных (или срок согласия истёк), поэтому изменить данные нельзя. Обратитесь в страховую компанию."
 	case cabinet.CodeUnavailable:
 		return "Сервис страховой компании временно недоступен. Попробуйте через несколько минут."
 	}

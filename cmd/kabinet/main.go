@@ -37,8 +37,13 @@ const usage = `kabinet — the event-sourced back end of a client self-service c
 Usage:
   kabinet serve      run the service (health, readiness and metrics endpoints)
   kabinet migrate    bring the database schema up to date (idempotent)
-  kabinet verify     check every stream's hash chain; exit 1 on a broken link
-                     (also: kabinet audit verify)
+  kabinet audit verify [--stream ID]  check every stream's hash chain, the stream
+                     heads and the latest signed checkpoint; exit 1 naming the first
+                     broken stream and version (also: kabinet verify)
+  kabinet audit checkpoint [--no-verify]  sign the current stream heads with the
+                     Ed25519 key kept outside the database
+  kabinet audit access CLIENT [--since TIME] [--json]
+                     who read a client's personal data or scans, and when (never the values)
   kabinet rebuild [--all | NAME...]   rebuild read models blue/green (resumable)
   kabinet projections status          read models: version, checkpoint, lag, errors
   kabinet replay stream ID [--as-of TIME] [--occurred] [--json]
@@ -70,7 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "migrate":
 		return migrateCmd(ctx, rest, stdout, stderr)
 	case "verify":
-		return verifyCmd(ctx, rest, stdout, stderr)
+		return auditVerifyCmd(ctx, rest, stdout, stderr)
 	case "audit":
 		return auditCmd(ctx, rest, stdout, stderr)
 	case "rebuild":

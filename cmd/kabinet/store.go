@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"time"
-
-	"github.com/kabinet/kabinet/eventstore"
 )
 
 // exitError carries a process exit code other than the default 2.
@@ -32,29 +29,6 @@ func withEnv(ctx context.Context, fn func(*backend) error) error {
 	}
 	defer b.close()
 	return fn(b)
-}
-
-func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	stream := fs.String("stream", "", "verify only this stream")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	return withEnv(ctx, func(b *backend) error {
-		start := time.Now()
-		err := b.verifier().Verify(ctx, *stream)
-		var ce *eventstore.ChainError
-		if errors.As(err, &ce) {
-			fmt.Fprintf(stdout, "BROKEN %s version %d: %s\n", ce.Stream, ce.Version, ce.Reason)
-			return &exitError{code: 1, err: err}
-		}
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "intact: every hash chain and stream head verifies (%s)\n", time.Since(start).Round(time.Millisecond))
-		return nil
-	})
 }
 
 func frontierCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {

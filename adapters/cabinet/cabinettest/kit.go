@@ -94,7 +94,7 @@ func New(t testing.TB, opts ...Options) *Kit {
 	deps, err := cabinet.Assemble(cabinet.Assembly{
 		DB: db, Store: store, Projections: runner,
 		Partners: cabinet.Partners{KIAS: k.KIAS, ESBD: k.ESBD, SMS: k.SMS, Payments: k.Payments},
-		Secret:   bytes.Repeat([]byte{7}, 32),
+		Secret:   Secret(),
 		Clock:    commands.ClockFunc(k.Now),
 		// Cheap hashing keeps tests fast; production uses the defaults.
 		AccessCodes: commands.AccessCodeConfig{Argon2Time: 1, Argon2MemoryKiB: 1024, Argon2Threads: 1},
@@ -112,6 +112,10 @@ func New(t testing.TB, opts ...Options) *Kit {
 	require.NoError(t, err)
 	return k
 }
+
+// Secret is the server secret of every kit, for tests that derive the same
+// client IDs from IINs outside the kit (the operator commands).
+func Secret() []byte { return bytes.Repeat([]byte{7}, 32) }
 
 // Now is the kit's clock: the real time plus what Advance added.
 func (k *Kit) Now() time.Time { return time.Now().Add(time.Duration(k.offset.Load())) }
