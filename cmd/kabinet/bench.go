@@ -14,11 +14,14 @@ import (
 )
 
 // benchCmd measures kabinet beside the raw limit of its database and checks
-// that concurrent appends lose nothing: exit 1 when the check fails.
+// that concurrent appends lose nothing: exit 1 when the check fails. It
+// measures PostgreSQL, or the embedded SQLite stack with --db sqlite:PATH.
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dsn := fs.String("db", "", "PostgreSQL URL of the server to create scratch databases on (default: KABINET_DATABASE_URL's server)")
+	dsn := fs.String("db", "", "postgres://… URL of the server to create scratch databases on, or sqlite:PATH for a scratch SQLite file "+
+		"at PATH, which must not exist (sqlite: alone: in a temporary directory); "+
+		"default: KABINET_DATABASE_URL's PostgreSQL server, or sqlite: when kabinet runs on SQLite")
 	quick := fs.Bool("quick", false, "small sizes, the same checks: about a minute")
 	jsonFile := fs.String("json", "", "also write every figure and the machine as JSON to this file")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
@@ -38,7 +41,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		*dsn = cfg.DatabaseURL
+		*dsn = benchDefault(cfg)
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -52,7 +55,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer pprof.StopCPUProfile()
 	}
 
-	rep, err := bench.Run(ctx, bench.Config{AdminURL: *dsn, Quick: *quick, Progress: stderr})
+	rep, err := bench.Run(ctx, bench.Config{Database: *dsn, Quick: *quick, Progress: stderr})
 	incorrect := errors.Is(err, bench.ErrIncorrect)
 	if err != nil && !incorrect {
 		return err
@@ -75,4 +78,16 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return &exitError{code: 1, err: err}
 	}
 	return nil
+}
+
+// benchDefault is what bench measures without --db: the configured
+// PostgreSQL server, or otherwise the embedded stack on a scratch file in a
+// temporary directory. The configured SQLite file itself is never used: a
+// run writes and deletes its own.
+func benchDefault(cfg config) string {
+	path, err := databasePath(cfg)
+	if err != nil || path == "" {
+		return cfg.DatabaseURL // PostgreSQL, or a URL that bench refuses with the reason
+	}
+	return "sqlite:"
 }

@@ -78,10 +78,27 @@ func TestBenchQuickReportsEveryWorkloadAndDropsItsDatabases(t *testing.T) {
 	}
 }
 
-func TestBenchRefusesSQLiteForNow(t *testing.T) {
+func TestBenchRefusesAnSQLiteFileThatExists(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "kabinet.db")
+	require.NoError(t, os.WriteFile(path, []byte("someone's database"), 0o600))
 	var stdout, stderr bytes.Buffer
-	err := benchCmd(context.Background(), []string{"--db", "sqlite:kabinet.db", "--quick"}, &stdout, &stderr)
+	err := benchCmd(context.Background(), []string{"--db", "sqlite:" + path, "--quick"}, &stdout, &stderr)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "SQLite")
+	assert.Contains(t, err.Error(), path+" exists")
 	assert.Empty(t, stdout.String())
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "someone's database", string(got))
+}
+
+func TestBenchMeasuresTheConfiguredKindOfDatabase(t *testing.T) {
+	for _, tc := range []struct{ configured, want string }{
+		{"postgres://kabinet@db.example:5432/kabinet", "postgres://kabinet@db.example:5432/kabinet"},
+		{"", "sqlite:"},
+		// Never the configured file itself: a run writes and deletes its own.
+		{"sqlite:kabinet-data/kabinet.db", "sqlite:"},
+		{"mysql://kabinet@db.example/kabinet", "mysql://kabinet@db.example/kabinet"},
+	} {
+		assert.Equal(t, tc.want, benchDefault(config{DatabaseURL: tc.configured, DataDir: "kabinet-data"}), tc.configured)
+	}
 }

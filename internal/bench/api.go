@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/kabinet/kabinet/adapters/cabinet"
 	"github.com/kabinet/kabinet/adapters/esbd"
 	"github.com/kabinet/kabinet/adapters/httpapi"
@@ -39,12 +37,12 @@ type cabinetKit struct {
 	key     string // an API key of the website role
 }
 
-func newCabinetKit(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, runner *projections.Runner) (*cabinetKit, error) {
+func newCabinetKit(ctx context.Context, db sqldb.DB, store eventstore.Store, runner *projections.Runner) (*cabinetKit, error) {
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret) // crypto/rand does not fail on Linux
 	k := &cabinetKit{runner: runner, kias: kias.NewSimulator()}
 	deps, err := cabinet.Assemble(cabinet.Assembly{
-		DB: sqldb.FromPgx(pool), Store: store, Projections: runner,
+		DB: db, Store: store, Projections: runner,
 		Partners: cabinet.Partners{KIAS: k.kias, ESBD: esbd.NewSimulator(), SMS: sms.NewSimulator(),
 			Payments: payments.NewSimulator("https://pay.example.kz")},
 		Secret: secret,
@@ -60,7 +58,7 @@ func newCabinetKit(ctx context.Context, pool *pgxpool.Pool, store eventstore.Sto
 	if k.service, err = cabinet.New(deps, cabinet.Config{}); err != nil {
 		return nil, err
 	}
-	if k.key, err = cabinet.CreateAPIKey(ctx, sqldb.FromPgx(pool), "bench-website", cabinet.RoleWebsite); err != nil {
+	if k.key, err = cabinet.CreateAPIKey(ctx, db, "bench-website", cabinet.RoleWebsite); err != nil {
 		return nil, err
 	}
 	return k, nil
@@ -69,8 +67,8 @@ func newCabinetKit(ctx context.Context, pool *pgxpool.Pool, store eventstore.Sto
 // runAPI serves the API on loopback from a database holding the log's
 // clients and measures ListPolicies and GetPolicy over JSON and SOAP at a
 // fixed rate, with the process's resident memory meanwhile.
-func runAPI(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, sz Sizes, progress func(string, ...any)) ([]Row, Memory, error) {
-	runner, err := projections.NewRunner(sqldb.FromPgx(pool), store, readmodels.All(), projections.Config{})
+func runAPI(ctx context.Context, t target, sz Sizes, progress func(string, ...any)) ([]Row, Memory, error) {
+	runner, err := projections.NewRunner(t.db(), t.store(), readmodels.All(), projections.Config{})
 	if err != nil {
 		return nil, Memory{}, err
 	}
@@ -79,7 +77,7 @@ func runAPI(ctx context.Context, pool *pgxpool.Pool, store eventstore.Store, sz 
 	go func() { defer close(runnerDone); _ = runner.Run(ctx) }()
 	defer func() { cancel(); <-runnerDone }()
 
-	k, err := newCabinetKit(ctx, pool, store, runner)
+	k, err := newCabinetKit(ctx, t.db(), t.store(), runner)
 	if err != nil {
 		return nil, Memory{}, err
 	}

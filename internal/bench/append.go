@@ -36,10 +36,10 @@ func StoreAppend(s eventstore.Store) AppendFunc {
 	}
 }
 
-// The raw baseline writes the same rows to the same table with plain pgx and
-// no kabinet code: no stream head, no hash chain (a constant stands in), and
-// the (stream, version) primary key as the only version check. One event is
-// a single-row INSERT; a batch is one multi-row INSERT.
+// The PostgreSQL baseline writes the same rows to the same table with plain
+// pgx and no kabinet code: no stream head, no hash chain (a constant stands
+// in), and the (stream, version) primary key as the only version check. One
+// event is a single-row INSERT; a batch is one multi-row INSERT.
 const (
 	rawInsertOneSQL = `INSERT INTO events (event_id, stream, version, type, schema_version, data, metadata, occurred_at, recorded_at, hash)
 VALUES ($1, $2, $3, $4, $5, $6::json, $7::json, $8, now(), '\x00'::bytea)`
@@ -48,7 +48,7 @@ SELECT i.id, $1, $2 + i.n, i.typ, i.sv, i.d::json, i.m::json, i.o, now(), '\x00'
 FROM unnest($3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[], $8::timestamptz[]) WITH ORDINALITY AS i(id, typ, sv, d, m, o, n)`
 )
 
-// RawAppend is the baseline of StoreAppend.
+// RawAppend is the baseline of StoreAppend on PostgreSQL.
 func RawAppend(pool *pgxpool.Pool) AppendFunc {
 	return func(ctx context.Context, stream string, version int64, events []eventstore.Event) error {
 		if len(events) == 1 {
@@ -127,17 +127,18 @@ const appendTarget = 0.8
 // runAppends measures each append workload beside its baseline. Each
 // measurement starts on empty tables after a checkpoint, and the two sides
 // alternate, so that neither inherits the other's table size or WAL debt.
-func runAppends(ctx context.Context, pool *pgxpool.Pool, s eventstore.Store, sz Sizes, progress func(string, ...any)) ([]Row, error) {
+func runAppends(ctx context.Context, t target, sz Sizes, progress func(string, ...any)) ([]Row, error) {
 	var rows []Row
+	l := t.labels()
 	for _, c := range appendCases {
-		progress("%s: kabinet and raw pgx, %d round(s) of %s each", c.name, sz.AppendRounds, sz.AppendDuration)
+		progress("%s: kabinet and %s, %d round(s) of %s each", c.name, l.raw, sz.AppendRounds, sz.AppendDuration)
 		var kabinet, raw []float64
 		for range sz.AppendRounds {
 			for _, side := range []struct {
 				fn  AppendFunc
 				out *[]float64
-			}{{StoreAppend(s), &kabinet}, {RawAppend(pool), &raw}} {
-				if err := resetLog(ctx, pool); err != nil {
+			}{{StoreAppend(t.store()), &kabinet}, {t.rawAppend(), &raw}} {
+				if err := t.reset(ctx); err != nil {
 					return nil, err
 				}
 				rate, err := timedWrite(ctx, c.writers, c.perTx, sz.AppendDuration, side.fn)
@@ -147,14 +148,14 @@ func runAppends(ctx context.Context, pool *pgxpool.Pool, s eventstore.Store, sz 
 				*side.out = append(*side.out, rate)
 			}
 		}
-		baseline := "pgx single-row INSERT"
+		baseline := l.insertOne
 		if c.perTx > 1 {
-			baseline = "pgx multi-row INSERT"
+			baseline = l.insertMany
 		}
 		rows = append(rows, rateRow(c.name, median(kabinet), median(raw), baseline, appendTarget,
 			"expected-version check, durable commit"))
 	}
-	return rows, resetLog(ctx, pool)
+	return rows, t.reset(ctx)
 }
 
 // timedWrite runs Write for d and returns events per second.
@@ -166,16 +167,4 @@ func timedWrite(ctx context.Context, writers, perTx int, d time.Duration, fn App
 		return 0, err
 	}
 	return float64(n) / time.Since(start).Seconds(), nil
-}
-
-// resetLog empties the log and flushes dirty pages, so that the next
-// measurement neither pays for the previous one's checkpoint nor reads
-// around its rows. CHECKPOINT needs a privileged role; without one the
-// measurement goes on with the server's own checkpoints.
-func resetLog(ctx context.Context, pool *pgxpool.Pool) error {
-	if _, err := pool.Exec(ctx, `TRUNCATE events, event_streams`); err != nil {
-		return fmt.Errorf("empty the log: %w", err)
-	}
-	_, _ = pool.Exec(ctx, `CHECKPOINT`)
-	return nil
 }

@@ -11,10 +11,14 @@ import (
 
 // Config tunes Run.
 type Config struct {
-	// AdminURL is a PostgreSQL URL; the run creates its scratch databases on
-	// that server (the user needs CREATE DATABASE) and drops them at the end.
-	// The database it names is only used to connect.
-	AdminURL string
+	// Database is what the run measures. A postgres:// URL names a server:
+	// the run creates its scratch databases there (the user needs CREATE
+	// DATABASE) and drops them at the end; the database the URL names is
+	// only used to connect. sqlite:PATH measures the embedded SQLite stack
+	// on a scratch file at PATH, on the disk of the caller's choosing: PATH
+	// must not exist, as the run writes the file and deletes it after each
+	// part. sqlite: alone puts the file in a temporary directory.
+	Database string
 	// Quick selects the small sizes (a run of about a minute) for the fields
 	// of Sizes left zero; otherwise the full sizes apply.
 	Quick bool
@@ -111,13 +115,12 @@ func (c *Config) setDefaults() {
 // Validate reports every problem of the configuration at once.
 func (c Config) Validate() error {
 	var errs []error
-	if u, err := url.Parse(c.AdminURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		switch {
-		case strings.HasPrefix(c.AdminURL, "sqlite:"):
-			errs = append(errs, errors.New("SQLite is not measured yet: its read models come with the embedded default; give a postgres:// URL"))
-		default:
-			errs = append(errs, errors.New("the database must be a postgres:// URL"))
+	if path, ok := strings.CutPrefix(c.Database, "sqlite:"); ok {
+		if strings.Contains(path, "?") {
+			errs = append(errs, errors.New("the SQLite path must not carry options: the run sets the store's own"))
 		}
+	} else if u, err := url.Parse(c.Database); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		errs = append(errs, errors.New("the database must be a postgres:// URL or sqlite:PATH"))
 	}
 	s := c.Sizes
 	if s.AppendDuration < 0 || s.StormDuration < 0 || s.APIDuration < 0 {

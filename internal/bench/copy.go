@@ -49,22 +49,23 @@ func CopyEvents(ctx context.Context, pool *pgxpool.Pool, n int) (int64, error) {
 }
 
 // runCopy measures the bulk-import baseline. kabinet has no import path
-// through COPY yet, so the row carries the baseline alone: there is no
-// kabinet figure to put beside it.
-func runCopy(ctx context.Context, pool *pgxpool.Pool, n int, progress func(string, ...any)) (Row, error) {
-	progress("bulk import: %d events through pgx CopyFrom", n)
-	if err := resetLog(ctx, pool); err != nil {
+// yet, so the row carries the baseline alone: there is no kabinet figure
+// to put beside it.
+func runCopy(ctx context.Context, t target, n int, progress func(string, ...any)) (Row, error) {
+	l := t.labels()
+	progress("bulk import: %d events through %s", n, l.importMethod)
+	if err := t.reset(ctx); err != nil {
 		return Row{}, err
 	}
 	start := time.Now()
-	copied, err := CopyEvents(ctx, pool, n)
+	copied, err := t.rawImport(ctx, n)
 	if err != nil {
 		return Row{}, err
 	}
 	rate := float64(copied) / time.Since(start).Seconds()
-	if err := resetLog(ctx, pool); err != nil {
+	if err := t.reset(ctx); err != nil {
 		return Row{}, err
 	}
-	return Row{Name: "bulk import through COPY", Unit: "events/s", Baseline: ptr(rate), BaselineName: "pgx CopyFrom",
+	return Row{Name: l.importRow, Unit: "events/s", Baseline: ptr(rate), BaselineName: l.importMethod,
 		Note: "kabinet's import path is not built yet; only the baseline is measured"}, nil
 }

@@ -2,14 +2,11 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 )
 
@@ -26,16 +23,16 @@ type commit struct {
 // reads the checkpoints once to settle every commit they have passed.
 type lagTracker struct {
 	runner *projections.Runner
-	pool   *pgxpool.Pool
-	names  []string
+	db     sqldb.DB
+	names  map[string]bool
 	in     chan commit
 	done   chan struct{} // closed when run returns
 }
 
-func newLagTracker(runner *projections.Runner, pool *pgxpool.Pool) *lagTracker {
-	t := &lagTracker{runner: runner, pool: pool, in: make(chan commit, 1<<16), done: make(chan struct{})}
+func newLagTracker(runner *projections.Runner, db sqldb.DB) *lagTracker {
+	t := &lagTracker{runner: runner, db: db, names: map[string]bool{}, in: make(chan commit, 1<<16), done: make(chan struct{})}
 	for _, p := range runner.Projections() {
-		t.names = append(t.names, p.Name())
+		t.names[p.Name()] = true
 	}
 	return t
 }
@@ -115,16 +112,32 @@ func (t *lagTracker) run(ctx context.Context) ([]time.Duration, error) {
 	}
 }
 
-// checkpoint is the position every projection has passed.
+// checkpoint is the position every projection has passed. It reads every
+// live checkpoint and keeps the runner's, as the runner's own WaitFor does:
+// SQLite has no arrays to name them in the query.
 func (t *lagTracker) checkpoint(ctx context.Context) (eventstore.Position, error) {
-	var tx, seq int64
-	err := t.pool.QueryRow(ctx, `SELECT position_tx, position_seq FROM projection_generations
-		WHERE state = 'live' AND name = ANY ($1) ORDER BY position_tx, position_seq LIMIT 1`, t.names).Scan(&tx, &seq)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return eventstore.Position{}, nil
-	}
+	rows, err := t.db.Query(ctx, `SELECT name, position_tx, position_seq FROM projection_generations WHERE state = 'live'`)
 	if err != nil {
 		return eventstore.Position{}, fmt.Errorf("read projection checkpoints: %w", err)
 	}
-	return eventstore.Position{Tx: uint64(tx), Seq: uint64(seq)}, nil
+	var (
+		name    string
+		tx, seq int64
+		reached eventstore.Position
+		found   bool
+	)
+	err = sqldb.ForEachRow(rows, []any{&name, &tx, &seq}, func() error {
+		if !t.names[name] {
+			return nil
+		}
+		pos := eventstore.Position{Tx: uint64(tx), Seq: uint64(seq)}
+		if !found || pos.Less(reached) {
+			reached, found = pos, true
+		}
+		return nil
+	})
+	if err != nil {
+		return eventstore.Position{}, fmt.Errorf("read projection checkpoints: %w", err)
+	}
+	return reached, nil
 }

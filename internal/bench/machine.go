@@ -2,14 +2,10 @@ package bench
 
 import (
 	"bufio"
-	"context"
-	"fmt"
 	"os"
 	"runtime"
 	"strconv"
 	"strings"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Machine is where a run took place.
@@ -23,23 +19,29 @@ type Machine struct {
 	// the run started and ended: other work on the machine shows there.
 	LoadStart [3]float64 `json:"load_average_start"`
 	LoadEnd   [3]float64 `json:"load_average_end"`
+	// Database is what the run measured: "postgresql" or "sqlite".
+	Database string `json:"database"`
 	// PostgreSQL is the server's version string; Settings the settings
 	// that bound the figures, as the server reports them.
-	PostgreSQL string            `json:"postgresql"`
-	Settings   map[string]string `json:"postgresql_settings"`
+	PostgreSQL string            `json:"postgresql,omitempty"`
+	Settings   map[string]string `json:"postgresql_settings,omitempty"`
 	// OtherSessions counts sessions on the server, outside the run's own
-	// databases, that were running a statement when the run started.
+	// databases, that were running a statement when the run started
+	// (PostgreSQL only: an SQLite file has no other sessions).
 	OtherSessions int `json:"other_active_sessions"`
+	// SQLite is the library's version and the driver's module version;
+	// SQLiteFile the scratch file and the file system it is on, whose
+	// fsync bounds every durable commit; SQLiteSettings the pragmas of
+	// the store's write connection.
+	SQLite         string            `json:"sqlite,omitempty"`
+	SQLiteFile     string            `json:"sqlite_file,omitempty"`
+	SQLiteSettings map[string]string `json:"sqlite_settings,omitempty"`
 }
 
-// settingNames are the PostgreSQL settings that matter to the figures.
-var settingNames = []string{"shared_buffers", "synchronous_commit", "fsync", "wal_level", "max_connections",
-	"full_page_writes", "wal_sync_method", "max_wal_size", "commit_delay"}
-
-// describeMachine reads /proc and the server; a value it cannot read is
-// left empty rather than failing the run.
-func describeMachine(ctx context.Context, pool *pgxpool.Pool) (Machine, error) {
-	m := Machine{Cores: runtime.NumCPU(), Go: runtime.Version(), LoadStart: loadAverage(), Settings: map[string]string{}}
+// describeHost reads /proc; a value it cannot read is left empty rather
+// than failing the run. The database's part comes from its target.
+func describeHost() Machine {
+	m := Machine{Cores: runtime.NumCPU(), Go: runtime.Version(), LoadStart: loadAverage()}
 	if f, err := os.Open("/proc/cpuinfo"); err == nil {
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
@@ -56,22 +58,7 @@ func describeMachine(ctx context.Context, pool *pgxpool.Pool) (Machine, error) {
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		m.Kernel = strings.TrimSpace(string(b))
 	}
-	if err := pool.QueryRow(ctx, `SELECT version()`).Scan(&m.PostgreSQL); err != nil {
-		return m, fmt.Errorf("read the server version: %w", err)
-	}
-	for _, name := range settingNames {
-		var v string
-		if err := pool.QueryRow(ctx, `SELECT current_setting($1)`, name).Scan(&v); err != nil {
-			return m, fmt.Errorf("read setting %s: %w", name, err)
-		}
-		m.Settings[name] = v
-	}
-	err := pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-		WHERE state = 'active' AND pid <> pg_backend_pid() AND coalesce(datname, '') NOT LIKE $1 || '%'`, scratchPrefix).Scan(&m.OtherSessions)
-	if err != nil {
-		return m, fmt.Errorf("count the server's active sessions: %w", err)
-	}
-	return m, nil
+	return m
 }
 
 func loadAverage() [3]float64 {

@@ -17,7 +17,6 @@ import (
 	"github.com/kabinet/kabinet/domain/notice"
 	"github.com/kabinet/kabinet/domain/policy"
 	"github.com/kabinet/kabinet/eventstore"
-	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 	"github.com/kabinet/kabinet/projections/readmodels"
 )
@@ -72,9 +71,9 @@ func ReadAllStore(ctx context.Context, s eventstore.Store) (int64, error) {
 	}
 }
 
-// ReadAllRaw is the baseline of ReadAllStore: one SELECT of the whole
-// table in log order, scanned and decoded as the store and its readers do,
-// with no paging and no visibility condition.
+// ReadAllRaw is the baseline of ReadAllStore on PostgreSQL: one SELECT of
+// the whole table in log order, scanned and decoded as the store and its
+// readers do, with no paging and no visibility condition.
 func ReadAllRaw(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
 	rows, err := pool.Query(ctx, `SELECT seq, tx, event_id, stream, version, type, schema_version, data, metadata,
 		occurred_at, recorded_at, hash FROM events ORDER BY tx, seq`)
@@ -117,13 +116,13 @@ const (
 
 // runReadAll measures ReadAll beside its baseline on a log of want events,
 // the median of rounds runs of each; it returns the row and kabinet's rate.
-func runReadAll(ctx context.Context, pool *pgxpool.Pool, s eventstore.Store, want int64, rounds int, progress func(string, ...any)) (Row, float64, error) {
+func runReadAll(ctx context.Context, t target, want int64, rounds int, progress func(string, ...any)) (Row, float64, error) {
 	progress("ReadAll of %d events with decoding: kabinet and raw SELECT, %d round(s)", want, rounds)
 	var rates [2][]float64
 	for range rounds {
 		for i, read := range []func() (int64, error){
-			func() (int64, error) { return ReadAllStore(ctx, s) },
-			func() (int64, error) { return ReadAllRaw(ctx, pool) },
+			func() (int64, error) { return ReadAllStore(ctx, t.store()) },
+			func() (int64, error) { return t.rawRead(ctx) },
 		} {
 			start := time.Now()
 			n, err := read()
@@ -145,7 +144,7 @@ func runReadAll(ctx context.Context, pool *pgxpool.Pool, s eventstore.Store, wan
 // runRebuild rebuilds every read model from the log and compares its rate
 // with the ReadAll figure: a rebuild reads the log as ReadAll does and
 // writes every read model besides.
-func runRebuild(ctx context.Context, pool *pgxpool.Pool, s eventstore.Store, events int64, readAll float64, progress func(string, ...any)) (Row, error) {
+func runRebuild(ctx context.Context, t target, events int64, readAll float64, progress func(string, ...any)) (Row, error) {
 	progress("rebuild of all read models from %d events", events)
 	var (
 		results []projections.RebuildResult
@@ -153,7 +152,7 @@ func runRebuild(ctx context.Context, pool *pgxpool.Pool, s eventstore.Store, eve
 	)
 	start := time.Now()
 	heap := PeakHeap(func() {
-		results, err = projections.RebuildAll(ctx, sqldb.FromPgx(pool), s, readmodels.All(), projections.RebuildOptions{})
+		results, err = projections.RebuildAll(ctx, t.db(), t.store(), readmodels.All(), projections.RebuildOptions{})
 	})
 	elapsed := time.Since(start)
 	if err != nil {

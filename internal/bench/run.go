@@ -7,14 +7,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/synth"
 )
 
-// Run measures every workload on scratch databases of cfg.AdminURL's
-// server and drops them before it returns. It returns the report with an
-// error wrapping ErrIncorrect when the correctness check failed; any other
-// error means the run could not finish, and the report holds what it had.
+// Run measures every workload on scratch databases it creates (on the
+// PostgreSQL server of cfg.Database, or SQLite files at its path) and
+// removes them before it returns. It returns the report with an error
+// wrapping ErrIncorrect when the correctness check failed; any other error
+// means the run could not finish, and the report holds what it had.
 func Run(ctx context.Context, cfg Config) (Report, error) {
 	cfg.setDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -24,9 +24,12 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	progress := func(format string, args ...any) {
 		fmt.Fprintf(cfg.Progress, "%s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
 	}
-	srv := newServer(cfg.AdminURL)
-	err := run(ctx, cfg, srv, &rep, progress)
-	if dropErr := srv.dropAll(); dropErr != nil {
+	eng, err := newEngine(cfg.Database)
+	if err != nil {
+		return rep, err
+	}
+	err = run(ctx, cfg, eng, &rep, progress)
+	if dropErr := eng.dropAll(); dropErr != nil {
 		err = errors.Join(err, dropErr)
 	}
 	rep.Machine.LoadEnd = loadAverage()
@@ -40,47 +43,55 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	return rep, nil
 }
 
-func run(ctx context.Context, cfg Config, srv *server, rep *Report, progress func(string, ...any)) error {
-	sz := cfg.Sizes
-	create := func(purpose string) (*scratch, error) {
-		db, err := srv.create(ctx, purpose, 32)
-		if err == nil {
-			progress("scratch database %s", db.name)
+// run measures the three parts of the suite, each on a scratch database of
+// its own that it closes before the next part starts.
+func run(ctx context.Context, cfg Config, eng engine, rep *Report, progress func(string, ...any)) error {
+	rep.Machine = describeHost()
+	on := func(purpose string, part func(target) error) error {
+		t, err := eng.create(ctx, purpose)
+		if err != nil {
+			return err
 		}
-		return db, err
+		defer t.close()
+		progress("%s", t.name())
+		return part(t)
 	}
-
-	// Appends and the import baseline: one database, emptied between runs.
-	db, err := create("append")
+	err := on("append", func(t target) error {
+		if err := t.describe(ctx, &rep.Machine); err != nil {
+			return err
+		}
+		return runAppendPart(ctx, t, cfg.Sizes, rep, progress)
+	})
 	if err != nil {
 		return err
 	}
-	defer db.pool.Close()
-	if rep.Machine, err = describeMachine(ctx, db.pool); err != nil {
+	if err := on("storm", func(t target) error { return runStormPart(ctx, t, cfg, rep, progress) }); err != nil {
 		return err
 	}
-	store := postgres.New(db.pool, postgres.Options{})
-	defer store.Close()
-	rows, err := runAppends(ctx, db.pool, store, sz, progress)
+	return on("log", func(t target) error { return runLogPart(ctx, t, cfg.Sizes, rep, progress) })
+}
+
+// runAppendPart measures the appends and the import baseline on one
+// database, emptied between runs.
+func runAppendPart(ctx context.Context, t target, sz Sizes, rep *Report, progress func(string, ...any)) error {
+	rows, err := runAppends(ctx, t, sz, progress)
 	if err != nil {
 		return err
 	}
 	rep.Rows = append(rep.Rows, rows...)
-	row, err := runCopy(ctx, db.pool, sz.CopyEvents, progress)
+	row, err := runCopy(ctx, t, sz.CopyEvents, progress)
 	if err != nil {
 		return err
 	}
 	rep.Rows = append(rep.Rows, row)
+	return nil
+}
 
-	// The concurrent writers, with the projections following.
-	if db, err = create("storm"); err != nil {
-		return err
-	}
-	defer db.pool.Close()
-	store = postgres.New(db.pool, postgres.Options{})
-	defer store.Close()
-	progress("concurrent appends: %d writers for %s with the projections and a tailing reader following", stormWriters, sz.StormDuration)
-	st, err := storm(ctx, db.pool, store, sz.StormDuration, cfg.skip)
+// runStormPart runs the concurrent writers with the projections following,
+// and the correctness check.
+func runStormPart(ctx context.Context, t target, cfg Config, rep *Report, progress func(string, ...any)) error {
+	progress("concurrent appends: %d writers for %s with the projections and a tailing reader following", stormWriters, cfg.Sizes.StormDuration)
+	st, err := storm(ctx, t, cfg.Sizes.StormDuration, cfg.skip)
 	if err != nil {
 		return err
 	}
@@ -91,31 +102,30 @@ func run(ctx context.Context, cfg Config, srv *server, rep *Report, progress fun
 			Kabinet: ptr(st.rate), Note: fmt.Sprintf("1 in %d held open a moment then committed, 1 in %[1]d rolled back", stormHeldEvery)},
 		latencyRow("projection lag p50", percentile(st.lags, 0.50), 0, lagNote),
 		latencyRow("projection lag p99", percentile(st.lags, 0.99), lagTarget, fmt.Sprintf("max %.1f ms", ms(percentile(st.lags, 1)))))
+	return nil
+}
 
-	// A realistic log: ReadAll, the rebuild, then the API on its clients.
-	if db, err = create("log"); err != nil {
-		return err
-	}
-	defer db.pool.Close()
-	store = postgres.New(db.pool, postgres.Options{})
-	defer store.Close()
+// runLogPart fills a realistic log and measures ReadAll, the rebuild, and
+// then the API on its clients.
+func runLogPart(ctx context.Context, t target, sz Sizes, rep *Report, progress func(string, ...any)) error {
 	progress("filling the log with %d events of synthetic client histories", sz.LogEvents)
 	start := time.Now()
-	n, err := synth.Fill(ctx, store, sz.LogEvents, 4, 1, time.Now())
+	n, err := synth.Fill(ctx, t.store(), sz.LogEvents, 4, 1, time.Now())
 	if err != nil {
 		return fmt.Errorf("fill the log: %w", err)
 	}
 	progress("filled %d events in %s", n, time.Since(start).Round(time.Second))
-	row, readAll, err := runReadAll(ctx, db.pool, store, n, sz.ReadAllRounds, progress)
+	row, readAll, err := runReadAll(ctx, t, n, sz.ReadAllRounds, progress)
 	if err != nil {
 		return err
 	}
 	rep.Rows = append(rep.Rows, row)
-	if row, err = runRebuild(ctx, db.pool, store, n, readAll, progress); err != nil {
+	if row, err = runRebuild(ctx, t, n, readAll, progress); err != nil {
 		return err
 	}
 	rep.Rows = append(rep.Rows, row)
-	rows, rep.Memory, err = runAPI(ctx, db.pool, store, sz, progress)
+	rows, mem, err := runAPI(ctx, t, sz, progress)
+	rep.Memory = mem
 	if err != nil {
 		return err
 	}

@@ -20,12 +20,6 @@ import (
 // scratchPrefix starts the name of every database a run creates.
 const scratchPrefix = "kabinet_bench_"
 
-// scratch is a migrated database of one run, dropped by drop.
-type scratch struct {
-	name string
-	pool *pgxpool.Pool
-}
-
 // server creates and drops a run's scratch databases on one PostgreSQL server.
 type server struct {
 	adminURL string
@@ -53,10 +47,15 @@ func (s *server) admin(ctx context.Context) (*pgx.Conn, error) {
 	return conn, nil
 }
 
-// create makes a migrated database named for purpose with a pool of
-// maxConns connections. Its sessions commit durably whatever the server's
-// default, as the append workloads are defined with durable commits.
-func (s *server) create(ctx context.Context, purpose string, maxConns int32) (*scratch, error) {
+// scratchConns is the pool size of a scratch database: the storm's writers,
+// its held transactions, the projections and the API load share it.
+const scratchConns = 32
+
+// create makes a migrated database named for purpose with kabinet's store
+// on a pool of scratchConns connections. Its sessions commit durably
+// whatever the server's default, as the append workloads are defined with
+// durable commits.
+func (s *server) create(ctx context.Context, purpose string) (target, error) {
 	name := scratchPrefix + s.run + "_" + purpose
 	conn, err := s.admin(ctx)
 	if err != nil {
@@ -72,7 +71,7 @@ func (s *server) create(ctx context.Context, purpose string, maxConns int32) (*s
 	if err != nil {
 		return nil, fmt.Errorf("database URL: %w", err)
 	}
-	cfg.MaxConns = maxConns
+	cfg.MaxConns = scratchConns
 	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "on"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -85,7 +84,7 @@ func (s *server) create(ctx context.Context, purpose string, maxConns int32) (*s
 		pool.Close()
 		return nil, fmt.Errorf("migrate %s: %w", name, err)
 	}
-	return &scratch{name: name, pool: pool}, nil
+	return newPGTarget(name, pool), nil
 }
 
 // dropAll drops every database the run created, even after ctx ended.

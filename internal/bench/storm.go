@@ -8,11 +8,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/kabinet/kabinet/eventstore"
-	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/internal/synth"
 	"github.com/kabinet/kabinet/projections"
@@ -24,10 +22,10 @@ import (
 type skipHook func(reader string, e eventstore.RecordedEvent) bool
 
 // Storm parameters. Of every stormHeldEvery appends two run in a
-// transaction of the writer's own (AppendInTx) that stays open a moment;
-// one of them commits and the other rolls back, as an import or a command
-// that fails half-way would. A rolled-back event is written again with a
-// new ID.
+// transaction of the writer's own (AppendInTx on PostgreSQL, AppendTx on
+// SQLite) that stays open a moment; one of them commits and the other
+// rolls back, as an import or a command that fails half-way would. A
+// rolled-back event is written again with a new ID.
 const (
 	stormWriters   = 8
 	stormHeldEvery = 10
@@ -50,14 +48,15 @@ type stormResult struct {
 // and then checks that the tailing reader and the projections saw every
 // committed event exactly once and no rolled-back one, and that every hash
 // chain verifies.
-func storm(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, d time.Duration, skip skipHook) (stormResult, error) {
+func storm(ctx context.Context, t target, d time.Duration, skip skipHook) (stormResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	rec := recorder{}
 	if skip != nil {
 		rec.skip = func(e eventstore.RecordedEvent) bool { return skip("projections", e) }
 	}
-	runner, err := projections.NewRunner(sqldb.FromPgx(pool), store, append(readmodels.All(), rec), projections.Config{})
+	db, store := t.db(), t.store()
+	runner, err := projections.NewRunner(db, store, append(readmodels.All(), rec), projections.Config{})
 	if err != nil {
 		return stormResult{}, err
 	}
@@ -65,7 +64,7 @@ func storm(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, d tim
 	defer bg.Wait()
 	defer cancel()
 	bg.Go(func() { _ = runner.Run(ctx) })
-	if err := waitLive(ctx, pool, len(runner.Projections())); err != nil {
+	if err := waitLive(ctx, db, len(runner.Projections())); err != nil {
 		return stormResult{}, err
 	}
 
@@ -81,7 +80,7 @@ func storm(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, d tim
 			return nil
 		})
 	})
-	lag := newLagTracker(runner, pool)
+	lag := newLagTracker(runner, db)
 	type lagResult struct {
 		lags []time.Duration
 		err  error
@@ -95,7 +94,7 @@ func storm(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, d tim
 	}()
 
 	start := time.Now()
-	w, last, err := stormWrite(ctx, pool, store, time.Now().Add(d), lag)
+	w, last, err := stormWrite(ctx, t, time.Now().Add(d), lag)
 	elapsed := time.Since(start)
 	lag.close()
 	if err != nil {
@@ -124,19 +123,19 @@ func storm(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, d tim
 	bg.Wait()
 
 	res := stormResult{rate: float64(len(w.committed)) / elapsed.Seconds(), lags: lr.lags}
-	res.correctness, err = verifyStorm(context.WithoutCancel(ctx), pool, store, runner, w, tail, last)
+	res.correctness, err = verifyStorm(context.WithoutCancel(ctx), t, runner, w, tail, last)
 	res.correctness.Problems = append(problems, res.correctness.Problems...)
 	res.correctness.OK = res.correctness.OK && len(problems) == 0
 	return res, err
 }
 
 // waitLive waits until the runner has installed every projection.
-func waitLive(ctx context.Context, pool *pgxpool.Pool, n int) error {
+func waitLive(ctx context.Context, db sqldb.DB, n int) error {
 	ctx, cancel := context.WithTimeout(ctx, settleTimeout)
 	defer cancel()
 	for {
 		var live int
-		err := pool.QueryRow(ctx, `SELECT count(*) FROM projection_generations WHERE state = 'live'`).Scan(&live)
+		err := db.QueryRow(ctx, `SELECT count(*) FROM projection_generations WHERE state = 'live'`).Scan(&live)
 		if err == nil && live >= n {
 			return nil
 		}
@@ -150,7 +149,7 @@ func waitLive(ctx context.Context, pool *pgxpool.Pool, n int) error {
 
 // stormWrite runs the writers until deadline and returns what they wrote
 // and the position of the last commit.
-func stormWrite(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, deadline time.Time, lag *lagTracker) (writes, eventstore.Position, error) {
+func stormWrite(ctx context.Context, t target, deadline time.Time, lag *lagTracker) (writes, eventstore.Position, error) {
 	type writer struct {
 		committed, rolledBack []uuid.UUID
 		last                  eventstore.Position
@@ -174,7 +173,7 @@ func stormWrite(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, 
 							return nil
 						}
 						for {
-							pos, rolledBack, err := stormAppend(ctx, pool, store, rng, a.Stream, int64(v), e)
+							pos, rolledBack, err := stormAppend(ctx, t, rng, a.Stream, int64(v), e)
 							if err != nil {
 								return fmt.Errorf("writer %d: %w", i, err)
 							}
@@ -215,40 +214,22 @@ func stormWrite(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, 
 // stormAppend appends one event at version, mostly through Append and
 // sometimes in a transaction held open a moment that then commits or
 // rolls back.
-func stormAppend(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, rng *rand.Rand, stream string, version int64, e eventstore.Event) (eventstore.Position, bool, error) {
+func stormAppend(ctx context.Context, t target, rng *rand.Rand, stream string, version int64, e eventstore.Event) (eventstore.Position, bool, error) {
 	held := rng.IntN(stormHeldEvery)
 	if held > 1 {
-		res, err := store.Append(ctx, stream, eventstore.Exactly(version), e)
+		res, err := t.store().Append(ctx, stream, eventstore.Exactly(version), e)
 		return res.Position, false, err
 	}
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		return eventstore.Position{}, false, fmt.Errorf("begin: %w", err)
-	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }() // a no-op after Commit
-	res, err := store.AppendInTx(ctx, tx.QueryRow, stream, eventstore.Exactly(version), e)
-	if err != nil {
-		return eventstore.Position{}, false, err
-	}
-	time.Sleep(time.Duration(rng.Int64N(int64(stormHoldMax))))
-	if held == 0 {
-		if err := tx.Rollback(ctx); err != nil {
-			return eventstore.Position{}, false, fmt.Errorf("roll back: %w", err)
-		}
-		return eventstore.Position{}, true, nil
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return eventstore.Position{}, false, fmt.Errorf("commit: %w", err)
-	}
-	store.Committed()
-	return res.Position, false, nil
+	rollBack := held == 0
+	pos, err := t.appendHeld(ctx, stream, version, e, time.Duration(rng.Int64N(int64(stormHoldMax))), rollBack)
+	return pos, rollBack && err == nil, err
 }
 
 // verifyStorm checks the readers against the writers, the read models'
 // checkpoints against the last commit, and the hash chains.
-func verifyStorm(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, runner *projections.Runner, w writes, tail *reader, last eventstore.Position) (Correctness, error) {
+func verifyStorm(ctx context.Context, t target, runner *projections.Runner, w writes, tail *reader, last eventstore.Position) (Correctness, error) {
 	c := Correctness{Committed: len(w.committed), RolledBack: len(w.rolledBack)}
-	projected, err := delivered(ctx, pool)
+	projected, err := delivered(ctx, t.db())
 	if err != nil {
 		return c, err
 	}
@@ -262,7 +243,7 @@ func verifyStorm(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store,
 	// Each read model's generation counts the events the runner applied to
 	// it; with the recorder's exact list above this shows that no read
 	// model was given fewer or more events than the recorder.
-	gens, err := projections.Generations(ctx, sqldb.FromPgx(pool))
+	gens, err := projections.Generations(ctx, t.db())
 	if err != nil {
 		return c, err
 	}
@@ -285,7 +266,7 @@ func verifyStorm(ctx context.Context, pool *pgxpool.Pool, store *postgres.Store,
 	if c.RolledBack == 0 {
 		c.Problems = append(c.Problems, "no transaction rolled back: the run proves nothing about rolled-back events")
 	}
-	if err := store.Verify(ctx, ""); err != nil {
+	if err := t.verify(ctx); err != nil {
 		c.Problems = append(c.Problems, fmt.Sprintf("hash chains: %v", err))
 	} else {
 		c.ChainsIntact = true

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,19 +12,43 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/eventstore"
-	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
 )
 
-// runTestStorm runs a short storm on a fresh database.
-func runTestStorm(t *testing.T, skip skipHook) stormResult {
+// eachTarget runs fn as a subtest on a fresh scratch database of each
+// kind a run measures.
+func eachTarget(t *testing.T, fn func(t *testing.T, tg target)) {
+	t.Run("postgres", func(t *testing.T) { fn(t, pgTestTarget(t)) })
+	t.Run("sqlite", func(t *testing.T) { fn(t, liteTestTarget(t)) })
+}
+
+func pgTestTarget(t *testing.T) target {
 	t.Helper()
-	pool, _ := pgtest.New(t, pgtest.Options{MaxConns: 32})
-	store := postgres.New(pool, postgres.Options{})
-	t.Cleanup(store.Close)
+	pool, _ := pgtest.New(t, pgtest.Options{MaxConns: scratchConns})
+	tg := newPGTarget("test", pool)
+	t.Cleanup(tg.close)
+	return tg
+}
+
+func liteTestTarget(t *testing.T) target {
+	t.Helper()
+	files, err := newLiteFiles(filepath.Join(t.TempDir(), "bench.db"))
+	require.NoError(t, err)
+	tg, err := files.create(context.Background(), "test")
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		tg.close()
+		assert.NoError(t, files.dropAll())
+	})
+	return tg
+}
+
+// runTestStorm runs a short storm on tg.
+func runTestStorm(t *testing.T, tg target, skip skipHook) stormResult {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res, err := storm(ctx, pool, store, time.Second, skip)
+	res, err := storm(ctx, tg, time.Second, skip)
 	require.NoError(t, err)
 	require.NotZero(t, res.correctness.Committed)
 	require.NotZero(t, res.correctness.RolledBack, "the storm must roll transactions back")
@@ -39,34 +64,40 @@ func skipOne(reader string) skipHook {
 }
 
 func TestStormPassesWhenEveryReaderSeesEveryCommit(t *testing.T) {
-	res := runTestStorm(t, nil)
-	c := res.correctness
-	assert.True(t, c.OK, "problems: %v", c.Problems)
-	assert.True(t, c.ChainsIntact)
-	require.Len(t, c.Readers, 2)
-	for _, r := range c.Readers {
-		assert.Equal(t, c.Committed, r.Seen, r.Name)
-		assert.True(t, r.OK(), "%+v", r)
-	}
-	assert.Len(t, res.lags, c.Committed, "one lag per commit")
+	eachTarget(t, func(t *testing.T, tg target) {
+		res := runTestStorm(t, tg, nil)
+		c := res.correctness
+		assert.True(t, c.OK, "problems: %v", c.Problems)
+		assert.True(t, c.ChainsIntact)
+		require.Len(t, c.Readers, 2)
+		for _, r := range c.Readers {
+			assert.Equal(t, c.Committed, r.Seen, r.Name)
+			assert.True(t, r.OK(), "%+v", r)
+		}
+		assert.Len(t, res.lags, c.Committed, "one lag per commit")
+	})
 }
 
 func TestStormFailsWhenTheTailingReaderSkipsAnEvent(t *testing.T) {
-	c := runTestStorm(t, skipOne("tail")).correctness
-	assert.False(t, c.OK)
-	require.Len(t, c.Readers, 2)
-	assert.Equal(t, 1, c.Readers[0].Missing, "%+v", c.Readers[0])
-	assert.False(t, c.Readers[0].OK())
-	assert.True(t, c.Readers[1].OK(), "the projections were not touched: %+v", c.Readers[1])
-	assert.NotEmpty(t, c.Problems)
+	eachTarget(t, func(t *testing.T, tg target) {
+		c := runTestStorm(t, tg, skipOne("tail")).correctness
+		assert.False(t, c.OK)
+		require.Len(t, c.Readers, 2)
+		assert.Equal(t, 1, c.Readers[0].Missing, "%+v", c.Readers[0])
+		assert.False(t, c.Readers[0].OK())
+		assert.True(t, c.Readers[1].OK(), "the projections were not touched: %+v", c.Readers[1])
+		assert.NotEmpty(t, c.Problems)
+	})
 }
 
 func TestStormFailsWhenTheProjectionsSkipAnEvent(t *testing.T) {
-	c := runTestStorm(t, skipOne("projections")).correctness
-	assert.False(t, c.OK)
-	require.Len(t, c.Readers, 2)
-	assert.True(t, c.Readers[0].OK(), "the tailing reader was not touched: %+v", c.Readers[0])
-	assert.Equal(t, 1, c.Readers[1].Missing, "%+v", c.Readers[1])
+	eachTarget(t, func(t *testing.T, tg target) {
+		c := runTestStorm(t, tg, skipOne("projections")).correctness
+		assert.False(t, c.OK)
+		require.Len(t, c.Readers, 2)
+		assert.True(t, c.Readers[0].OK(), "the tailing reader was not touched: %+v", c.Readers[0])
+		assert.Equal(t, 1, c.Readers[1].Missing, "%+v", c.Readers[1])
+	})
 }
 
 func TestCheckCountsEveryKindOfMistake(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"text/tabwriter"
 )
@@ -59,24 +60,37 @@ func WriteTable(w io.Writer, rep Report) error {
 		fmt.Fprintf(w, "  problem: %s\n", p)
 	}
 
-	m := rep.Machine
-	fmt.Fprintf(w, "\nmachine: %s, %d cores, %.1f GiB memory, Linux %s, %s\n", m.CPU, m.Cores, m.MemoryGiB, m.Kernel, m.Go)
-	fmt.Fprintf(w, "load average (1, 5, 15 min): %.2f %.2f %.2f at start, %.2f %.2f %.2f at end; %d other sessions active on the server at start\n",
-		m.LoadStart[0], m.LoadStart[1], m.LoadStart[2], m.LoadEnd[0], m.LoadEnd[1], m.LoadEnd[2], m.OtherSessions)
-	fmt.Fprintf(w, "%s\n", m.PostgreSQL)
-	var settings []string
-	for _, name := range settingNames {
-		if v, ok := m.Settings[name]; ok {
-			settings = append(settings, name+"="+v)
-		}
-	}
-	fmt.Fprintf(w, "  %s\n", strings.Join(settings, " "))
+	writeMachine(w, rep.Machine)
 	mode := "full"
 	if rep.Quick {
 		mode = "quick"
 	}
 	_, err := fmt.Fprintf(w, "run: %s, %.0f s, started %s\n", mode, rep.Seconds, rep.StartedAt.Format("2006-01-02 15:04 UTC"))
 	return err
+}
+
+// writeMachine prints the machine and the database's version and settings.
+func writeMachine(w io.Writer, m Machine) {
+	fmt.Fprintf(w, "\nmachine: %s, %d cores, %.1f GiB memory, Linux %s, %s\n", m.CPU, m.Cores, m.MemoryGiB, m.Kernel, m.Go)
+	load := fmt.Sprintf("load average (1, 5, 15 min): %.2f %.2f %.2f at start, %.2f %.2f %.2f at end",
+		m.LoadStart[0], m.LoadStart[1], m.LoadStart[2], m.LoadEnd[0], m.LoadEnd[1], m.LoadEnd[2])
+	if m.Database == "sqlite" {
+		fmt.Fprintf(w, "%s\n%s, file %s\n  %s\n", load, m.SQLite, m.SQLiteFile, settingsLine(m.SQLiteSettings, slices.Concat(litePragmas, []string{"write_connections", "read_connections"})))
+		return
+	}
+	fmt.Fprintf(w, "%s; %d other sessions active on the server at start\n", load, m.OtherSessions)
+	fmt.Fprintf(w, "%s\n  %s\n", m.PostgreSQL, settingsLine(m.Settings, settingNames))
+}
+
+// settingsLine lists the settings of names that are there, in that order.
+func settingsLine(settings map[string]string, names []string) string {
+	var out []string
+	for _, name := range names {
+		if v, ok := settings[name]; ok {
+			out = append(out, name+"="+v)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // figure formats a value in its unit: 12,345 events/s, 4.21 ms, 87 MiB.
