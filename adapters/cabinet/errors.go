@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
 // Code is a stable, machine-readable error code. Both protocols carry it:
@@ -32,7 +34,7 @@ const (
 	CodeWeakAccessCode      Code = "WEAK_ACCESS_CODE"     // the chosen access code breaks the rule
 	CodePhoneConfirmation   Code = "PHONE_CONFIRMATION"   // replacing a phone on file needs one of the client's policy numbers
 	CodeConsentRequired     Code = "CONSENT_REQUIRED"     // the client withdrew, or let expire, a consent the operation needs
-	CodeUnavailable         Code = "UNAVAILABLE"          // a partner system did not answer; try again later
+	CodeUnavailable         Code = "UNAVAILABLE"          // a partner system or the database did not answer; try again later
 	CodeInternal            Code = "INTERNAL"             // anything else; details are logged, never returned
 )
 
@@ -96,6 +98,11 @@ func ErrorOf(err error) (e *Error, ok bool) {
 		if errors.Is(err, r.err) {
 			return &Error{Code: r.code, Field: r.field, Message: r.err.Error()}, true
 		}
+	}
+	if sqldb.IsUnavailable(err) {
+		// The database is restarting or out of reach: the caller may try
+		// again, as for a partner that did not answer.
+		return &Error{Code: CodeUnavailable, Message: "the database is unavailable, try again later"}, true
 	}
 	return &Error{Code: CodeInternal, Message: "internal error"}, false
 }

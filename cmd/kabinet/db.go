@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -29,7 +28,7 @@ func openPostgres(ctx context.Context, dsn string) (*pgxpool.Pool, migrate.Resul
 		// pgx defaults to max(4, CPUs); requests, projections and the relay share the pool.
 		cfg.MaxConns = 25
 	}
-	if err := ensureDatabase(ctx, dsn, cfg.ConnConfig.Database); err != nil {
+	if err := ensureDatabase(ctx, cfg.ConnConfig); err != nil {
 		return nil, migrate.Result{}, err
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
@@ -46,10 +45,14 @@ func openPostgres(ctx context.Context, dsn string) (*pgxpool.Pool, migrate.Resul
 	return pool, res, nil
 }
 
-func ensureDatabase(ctx context.Context, dsn, name string) error {
+// ensureDatabase connects with the pool's connection settings, which leave
+// out the pool's own parameters (pool_max_conns…) that the server would
+// refuse as unknown.
+func ensureDatabase(ctx context.Context, connCfg *pgx.ConnConfig) error {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, dsn)
+	name := connCfg.Database
+	conn, err := pgx.ConnectConfig(ctx, connCfg.Copy())
 	if err == nil {
 		return conn.Close(ctx)
 	}
@@ -57,12 +60,9 @@ func ensureDatabase(ctx context.Context, dsn, name string) error {
 	if !errors.As(err, &pgErr) || pgErr.Code != "3D000" { // invalid_catalog_name
 		return fmt.Errorf("connect to PostgreSQL: %w\nstart it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start", err)
 	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		return fmt.Errorf("KABINET_DATABASE_URL: %w", err)
-	}
-	u.Path = "/postgres"
-	admin, err := pgx.Connect(ctx, u.String())
+	adminCfg := connCfg.Copy()
+	adminCfg.Database = "postgres"
+	admin, err := pgx.ConnectConfig(ctx, adminCfg)
 	if err != nil {
 		return fmt.Errorf("create database %s: %w", name, err)
 	}
