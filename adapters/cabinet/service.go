@@ -222,6 +222,9 @@ func (s *Service) Invoke(ctx context.Context, op Operation, creds Credentials, r
 	if err != nil {
 		return nil, err
 	}
+	if err := refuseUnstorableText(req); err != nil {
+		return nil, err
+	}
 	ctx = commands.WithMetadata(ctx, eventstore.Metadata{
 		CorrelationID: creds.CorrelationID,
 		Actor:         actor(c),
