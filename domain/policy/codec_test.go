@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/domain/money"
+	"github.com/kabinet/kabinet/domain/wire/wiretest"
 )
 
 func allEvents() map[string][]Event {
@@ -104,19 +105,7 @@ func FuzzDecodeEvent(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, typ string, data []byte) {
-		e, err := DecodeEvent(typ, SchemaVersion, data)
-		if err != nil {
-			return
-		}
-		// Whatever decodes must encode again under the same name and come back the same.
-		typ2, data2, err := EncodeEvent(e)
-		require.NoError(t, err)
-		require.Equal(t, typ, typ2)
-		again, err := DecodeEvent(typ2, SchemaVersion, data2)
-		require.NoError(t, err)
-		_, data3, err := EncodeEvent(again)
-		require.NoError(t, err)
-		require.JSONEq(t, string(data2), string(data3))
+		wiretest.RoundTrip(t, DecodeEvent, EncodeEvent, SchemaVersion, typ, data)
 	})
 }
 
