@@ -80,33 +80,15 @@ func (c *Config) setDefaults() {
 		def = quickSizes
 	}
 	s := &c.Sizes
-	if s.AppendDuration == 0 {
-		s.AppendDuration = def.AppendDuration
-	}
-	if s.AppendRounds == 0 {
-		s.AppendRounds = def.AppendRounds
-	}
-	if s.CopyEvents == 0 {
-		s.CopyEvents = def.CopyEvents
-	}
-	if s.StormDuration == 0 {
-		s.StormDuration = def.StormDuration
-	}
-	if s.LogEvents == 0 {
-		s.LogEvents = def.LogEvents
-	}
-	if s.ReadAllRounds == 0 {
-		s.ReadAllRounds = def.ReadAllRounds
-	}
-	if s.Sessions == 0 {
-		s.Sessions = def.Sessions
-	}
-	if s.APIRate == 0 {
-		s.APIRate = def.APIRate
-	}
-	if s.APIDuration == 0 {
-		s.APIDuration = def.APIDuration
-	}
+	orDefault(&s.AppendDuration, def.AppendDuration)
+	orDefault(&s.AppendRounds, def.AppendRounds)
+	orDefault(&s.CopyEvents, def.CopyEvents)
+	orDefault(&s.StormDuration, def.StormDuration)
+	orDefault(&s.LogEvents, def.LogEvents)
+	orDefault(&s.ReadAllRounds, def.ReadAllRounds)
+	orDefault(&s.Sessions, def.Sessions)
+	orDefault(&s.APIRate, def.APIRate)
+	orDefault(&s.APIDuration, def.APIDuration)
 	if c.Progress == nil {
 		c.Progress = io.Discard
 	}
@@ -133,4 +115,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("bench configuration: %w", err)
 	}
 	return nil
+}
+
+// orDefault sets *v to def when it is the zero value.
+func orDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
 }

@@ -63,3 +63,16 @@ func TestSQLiteRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	unlock()
 }
+
+func TestSQLiteRefusesArrays(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "k.db"), sqlite.Options{})
+	require.NoError(t, err)
+	defer s.Close()
+	db := sqldb.FromSQLite(s.DB(), s.ReadDB())
+	_, err = db.Exec(ctx, `SELECT $1`, []string{"a"})
+	require.ErrorContains(t, err, "arrays are PostgreSQL's only")
+	var n int
+	require.NoError(t, db.QueryRow(ctx, `SELECT length($1)`, []byte("abc")).Scan(&n), "[]byte is a blob, not an array")
+	require.Equal(t, 3, n)
+}

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -259,8 +260,8 @@ func liteArgs(args []any) ([]any, error) {
 			out[i] = a
 		default:
 			// Slices other than []byte are PostgreSQL arrays.
-			if s := fmt.Sprintf("%T", a); strings.HasPrefix(s, "[]") {
-				return nil, fmt.Errorf("sqlite: argument $%d is a %s: arrays are PostgreSQL's only", i+1, s)
+			if reflect.TypeOf(a).Kind() == reflect.Slice {
+				return nil, fmt.Errorf("sqlite: argument $%d is a %T: arrays are PostgreSQL's only", i+1, a)
 			}
 			out[i] = a
 		}
