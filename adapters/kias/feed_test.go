@@ -338,17 +338,7 @@ func TestFeedStopsOnAPassingFailureAndResumes(t *testing.T) {
 		f := newFeedKit(t, db)
 		id, number := contract()
 		f.sim.AppendChange(issued(cabinettest.NewIIN(), id, number, 0))
-		var down atomic.Bool
-		down.Store(true)
-		flaky := served(t, f.sim, func(next http.Handler) http.Handler {
-			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if down.Load() {
-					w.WriteHeader(http.StatusServiceUnavailable)
-					return
-				}
-				next.ServeHTTP(w, r)
-			})
-		})
+		flaky, down := f.flaky(t)
 		p := f.poller(t, "kias", flaky)
 		ctx := context.Background()
 
@@ -423,4 +413,21 @@ func TestNewFeedPollerChecksItsArguments(t *testing.T) {
 	for _, want := range []string{"database", "source", "FeedCommands", "BatchSize", "negative"} {
 		assert.ErrorContains(t, err, want)
 	}
+}
+
+// flaky is a client of the kit's simulator that answers 503 while down is
+// true, as it is at first.
+func (f *feedKit) flaky(t *testing.T) (*kias.Client, *atomic.Bool) {
+	var down atomic.Bool
+	down.Store(true)
+	c := served(t, f.sim, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if down.Load() {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	return c, &down
 }

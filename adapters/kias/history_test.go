@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -269,17 +268,7 @@ func TestImportStopsOnAPassingFailure(t *testing.T) {
 		holder := cabinettest.NewIIN()
 		id, number := contract()
 		f.sim.AppendChange(issued(holder, id, number, 0))
-		var down atomic.Bool
-		down.Store(true)
-		flaky := served(t, f.sim, func(next http.Handler) http.Handler {
-			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if down.Load() {
-					w.WriteHeader(http.StatusServiceUnavailable)
-					return
-				}
-				next.ServeHTTP(w, r)
-			})
-		})
+		flaky, down := f.flaky(t)
 		p := f.poller(t, "kias", flaky)
 		ctx := context.Background()
 
