@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/eventstore/eventstoretest"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
 	"github.com/kabinet/kabinet/internal/sqldb"
@@ -48,8 +50,11 @@ func TestOperatorCommands(t *testing.T) {
 	ctx := context.Background()
 	store := postgres.New(pool, postgres.Options{})
 	defer store.Close()
-	_, err := synth.Fill(ctx, store, 400, 2, 42, time.Now())
+	n, err := synth.Fill(ctx, store, 400, 2, 42, time.Now())
 	require.NoError(t, err)
+	// A write open anywhere on the server hides these events for a while;
+	// the rebuild below must see them all.
+	require.Len(t, eventstoretest.ReadVisible(t, store, eventstore.Position{}, 1000, int(n)), int(n))
 
 	out, err := kabinet(t, "migrate")
 	require.NoError(t, err, out)

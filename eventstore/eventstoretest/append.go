@@ -223,7 +223,7 @@ func testIdempotent(t *testing.T, newBackend Factory) {
 	_, err = s.Append(ctx, stream, eventstore.Any, batch[1], batch[0])
 	assert.ErrorIs(t, err, eventstore.ErrDuplicateEvent, "the same events in another order")
 
-	all := readVisible(t, s, eventstore.Position{}, 100, 4)
+	all := ReadVisible(t, s, eventstore.Position{}, 100, 4)
 	assert.Len(t, all, 4, "refused and repeated appends wrote nothing")
 }
 

@@ -94,6 +94,6 @@ func testUpcasting(t *testing.T, newBackend Factory) {
 	asOf, err := s.LoadAsOf(ctx, stream, time.Now().Add(time.Hour), eventstore.ByRecorded)
 	require.NoError(t, err)
 	check("LoadAsOf", asOf)
-	check("ReadAll", readVisible(t, s, eventstore.Position{}, 10, 2))
+	check("ReadAll", ReadVisible(t, s, eventstore.Position{}, 10, 2))
 	require.NoError(t, s.Verify(ctx, stream), "upcasting never changes the stored bytes")
 }

@@ -86,11 +86,11 @@ func eventIDs(events []eventstore.Event) []uuid.UUID {
 	return out
 }
 
-// readVisible reads the log after the given position until at least want
+// ReadVisible reads the log after the given position until at least want
 // events are visible. A write transaction open anywhere on the database
 // server (another test, another process) holds the visible end back for a
 // while; a reader that needs its own writes waits for them, as this does.
-func readVisible(t *testing.T, s eventstore.Store, after eventstore.Position, limit, want int) []eventstore.RecordedEvent {
+func ReadVisible(t *testing.T, s eventstore.Store, after eventstore.Position, limit, want int) []eventstore.RecordedEvent {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {

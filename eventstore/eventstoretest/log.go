@@ -24,7 +24,7 @@ func testReadAllOrderAndLimit(t *testing.T, newBackend Factory) {
 		mustAppend(t, s, streams[i%3], eventstore.Any, e)
 		want = append(want, e.ID)
 	}
-	got := readVisible(t, s, eventstore.Position{}, 3, len(want))
+	got := ReadVisible(t, s, eventstore.Position{}, 3, len(want))
 	assert.Equal(t, want, ids(got), "sequential appends read back in append order")
 	for i := 1; i < len(got); i++ {
 		assert.True(t, got[i-1].Position.Less(got[i].Position), "positions strictly grow")
@@ -60,7 +60,7 @@ func testLateCommitNotSkipped(t *testing.T, newBackend Factory) {
 	if len(seen) > 0 {
 		after = seen[len(seen)-1].Position
 	}
-	seen = append(seen, readVisible(t, b.Store, after, 10, 2-len(seen))...)
+	seen = append(seen, ReadVisible(t, b.Store, after, 10, 2-len(seen))...)
 	assert.ElementsMatch(t, []uuid.UUID{early.ID, late.ID}, ids(seen), "each committed event seen exactly once")
 }
 

@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/eventstore/eventstoretest"
 	"github.com/kabinet/kabinet/internal/dbtest"
 	"github.com/kabinet/kabinet/internal/synth"
 	"github.com/kabinet/kabinet/projections"
@@ -21,8 +23,9 @@ import (
 func TestEveryReadModelBuildsTheSameInAnyBatches(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
 		ctx := context.Background()
-		_, err := synth.Fill(ctx, b.Store, 1500, 2, 5, time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC))
+		n, err := synth.Fill(ctx, b.Store, 1500, 2, 5, time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC))
 		require.NoError(t, err)
+		require.Len(t, eventstoretest.ReadVisible(t, b.Store, eventstore.Position{}, 1000, int(n)), int(n), "the whole log is visible")
 
 		res, err := projections.RebuildAll(ctx, b.DB, b.Store, readmodels.All(), projections.RebuildOptions{BatchSize: 29})
 		require.NoError(t, err)
