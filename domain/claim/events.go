@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kabinet/kabinet/domain/money"
+	"github.com/kabinet/kabinet/domain/wire"
 )
 
 // Aggregate is the stream prefix: streams are "claim-<uuid>".
@@ -21,6 +22,12 @@ const (
 	TypeDocumentsRequested = "claim.documents_requested"
 	TypeDocumentReceived   = "claim.document_received"
 )
+
+// Personal is the personal data in claim events, sealed with the client's
+// key: the client's own account of what happened.
+var Personal = []wire.Personal{
+	{Type: TypeReported, Owner: "client_id", Members: []string{"description"}},
+}
 
 // Reported opens a claim: a client reported an insured event under a policy.
 type Reported struct {

@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kabinet/kabinet/domain/kz"
+	"github.com/kabinet/kabinet/domain/wire"
 )
 
 // Aggregate is the stream prefix: streams are "client-<client id>".
@@ -30,6 +31,14 @@ const (
 	TypeErasureDeferred   = "client.erasure_deferred"
 	TypeErased            = "client.erased"
 )
+
+// Personal is the personal data in client events: sealed with the client's
+// key, it reads as absent once the client is erased.
+var Personal = []wire.Personal{
+	{Type: TypeRegistered, Members: []string{"iin", "first_name", "last_name", "phone", "kias_client_id", "settings.email"}},
+	{Type: TypePhoneChanged, Members: []string{"old", "new"}},
+	{Type: TypeSettingsChanged, Members: []string{"settings.email"}},
+}
 
 // Registered opens a client's cabinet.
 type Registered struct {

@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/kabinet/kabinet/domain/money"
+	"github.com/kabinet/kabinet/domain/wire"
 )
 
 // Aggregate is the stream prefix: streams are "policy-<uuid>".
@@ -24,6 +25,13 @@ const (
 	TypeDocumentAttached = "policy.document_attached"
 	TypePaymentRefunded  = "policy.payment_refunded"
 )
+
+// Personal is the personal data in policy events, sealed with the
+// policyholder's key: the people on the policy and the vehicle, which names
+// its owner as surely as a name does.
+var Personal = []wire.Personal{
+	{Type: TypeIssued, Owner: "holder.client_id", Members: []string{"holder.iin", "holder.name", "insured_persons", "drivers", "vehicle"}},
+}
 
 // Issued is a concluded contract as KIAS holds it: everything the policy
 // details screen shows.

@@ -86,3 +86,15 @@ func (c *Codec[E]) Decode(name string, schemaVersion int, data []byte) (E, error
 	}
 	return e, nil
 }
+
+// Personal names the members of one event type's payload that are personal
+// data, which the store seals with the owning client's key so that erasing
+// the client makes them unreadable (internal/pii). Members are paths of
+// member names joined by dots ("holder.iin"); Owner is the path of the
+// member that holds the owning client's ID, or "" when the event's stream
+// is the client's own ("client-<id>").
+type Personal struct {
+	Type    string
+	Owner   string
+	Members []string
+}

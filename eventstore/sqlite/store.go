@@ -39,9 +39,11 @@ const (
 	// The writer takes the write lock at BEGIN, so a transaction never has
 	// to upgrade from reading to writing, which fails at once with
 	// SQLITE_BUSY whatever busy_timeout says. synchronous(FULL): see the
-	// package doc.
+	// package doc. secure_delete overwrites what is deleted or updated, so
+	// that a destroyed data key (internal/pii) or a scrubbed row does not
+	// linger in free pages of the file.
 	writeParams = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
-		"&_pragma=foreign_keys(1)&_txlock=immediate"
+		"&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_txlock=immediate"
 	// Readers keep the default deferred BEGIN: an immediate one would take
 	// the write lock and stall the writer for as long as a read lasts.
 	// query_only makes sure a reader never writes, and so never upgrades.

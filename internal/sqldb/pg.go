@@ -143,6 +143,17 @@ func IsUniqueViolation(err error) bool {
 	return isSQLiteUnique(err)
 }
 
+// IsUndefinedTable reports whether err means a table or view the
+// statement names does not exist (yet): a read model before its runner
+// first created it, say.
+func IsUndefinedTable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "42P01"
+	}
+	return isSQLiteNoTable(err)
+}
+
 // IsUnavailable reports whether err means PostgreSQL could not be reached,
 // or the connection to it broke, rather than that it refused the
 // statement: the server is down, restarting or out of connections. The

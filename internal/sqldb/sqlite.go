@@ -358,3 +358,8 @@ func isSQLiteUnique(err error) bool {
 	}
 	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
 }
+
+func isSQLiteNoTable(err error) bool {
+	var e *sqlitedriver.Error
+	return errors.As(err, &e) && strings.Contains(e.Error(), "no such table")
+}
