@@ -1,6 +1,7 @@
 package bus
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kabinet/kabinet/adapters/reactions"
+	"github.com/kabinet/kabinet/eventstore"
 )
 
 // Config tunes a Bus. The zero value is usable: GoChannel, five retries.
@@ -24,6 +26,13 @@ type Config struct {
 	// relay checkpoint. Default: host name and process ID.
 	Instance string
 
+	// Open puts back the personal data of an event the relay published
+	// sealed (internal/pii), before a reaction gets it: the store the relay
+	// reads gives sealed payloads, so that the bus's transport, and
+	// JetStream's files, never hold personal data in plain text. Nil when the
+	// store's events are not sealed.
+	Open func(ctx context.Context, e *eventstore.RecordedEvent) error
+
 	// MaxRetries is how many times a failing reaction is tried again before
 	// its event goes to the poison queue: 0 means 5, negative means never.
 	MaxRetries int
@@ -33,7 +42,15 @@ type Config struct {
 	InitialInterval time.Duration
 	MaxInterval     time.Duration
 	Multiplier      float64
-	// HandlerTimeout bounds one attempt of a reaction. Default 30s.
+	// MaxOutageInterval caps the backoff between tries while a reaction
+	// fails because the database or a partner is out of reach
+	// (reactions.Unavailable), and while the bus cannot reach its own
+	// tables: such tries go on until one succeeds or the bus stops, and do
+	// not count towards MaxRetries. Default 30s.
+	MaxOutageInterval time.Duration
+	// HandlerTimeout bounds one attempt of a reaction; an attempt that runs
+	// out of it counts towards MaxRetries, whatever it was waiting for.
+	// Default 30s.
 	HandlerTimeout time.Duration
 	// DrainTimeout bounds a graceful stop: reactions under way get this long
 	// to finish before their context is cancelled. Default 15s.
@@ -88,6 +105,9 @@ func (c *Config) setDefaults() {
 	if c.Multiplier == 0 {
 		c.Multiplier = 2
 	}
+	if c.MaxOutageInterval == 0 {
+		c.MaxOutageInterval = 30 * time.Second
+	}
 	if c.HandlerTimeout == 0 {
 		c.HandlerTimeout = 30 * time.Second
 	}
@@ -134,9 +154,9 @@ var (
 func (c Config) Validate() error {
 	var errs []error
 	for name, d := range map[string]time.Duration{
-		"InitialInterval": c.InitialInterval, "MaxInterval": c.MaxInterval, "HandlerTimeout": c.HandlerTimeout,
-		"DrainTimeout": c.DrainTimeout, "PollInterval": c.PollInterval, "NATSMaxAge": c.NATSMaxAge,
-		"AckWait": c.AckWait, "PublishTimeout": c.PublishTimeout,
+		"InitialInterval": c.InitialInterval, "MaxInterval": c.MaxInterval, "MaxOutageInterval": c.MaxOutageInterval,
+		"HandlerTimeout": c.HandlerTimeout, "DrainTimeout": c.DrainTimeout, "PollInterval": c.PollInterval,
+		"NATSMaxAge": c.NATSMaxAge, "AckWait": c.AckWait, "PublishTimeout": c.PublishTimeout,
 	} {
 		if d < 0 {
 			errs = append(errs, fmt.Errorf("bus: %s must not be negative", name))
@@ -144,6 +164,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxInterval > 0 && c.InitialInterval > c.MaxInterval {
 		errs = append(errs, errors.New("bus: InitialInterval must not exceed MaxInterval"))
+	}
+	if c.MaxOutageInterval > 0 && c.InitialInterval > c.MaxOutageInterval {
+		errs = append(errs, errors.New("bus: InitialInterval must not exceed MaxOutageInterval"))
 	}
 	if c.Multiplier != 0 && c.Multiplier < 1 {
 		errs = append(errs, errors.New("bus: Multiplier must be at least 1"))

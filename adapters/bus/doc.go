@@ -51,13 +51,28 @@
 // # Failures
 //
 // A failing reaction is retried with exponential backoff (Config.MaxRetries,
-// InitialInterval, MaxInterval, Multiplier); a panic counts as a failure.
-// When the retries are spent the event goes to the poison queue, table
-// reaction_failures, with the error text cut to 1000 bytes, and is acked, so
-// it never holds other events back. An event in the poison queue is skipped
-// by later deliveries until an operator lists it (Failed, `kabinet reactions
-// failed`) and runs it again (Retry, `kabinet reactions retry ID|--all`),
-// which removes the entry on success.
+// InitialInterval, MaxInterval, Multiplier, with a fifth of jitter); a panic
+// counts as a failure, and so does an attempt that runs out of
+// Config.HandlerTimeout. When the retries are spent the event goes to the
+// poison queue, table reaction_failures, with the error text cut to 1000
+// bytes, and is acked, so it never holds other events back.
+//
+// An outage is not a failure: when a reaction fails because the database or
+// a partner is out of reach (reactions.Unavailable: the database unavailable,
+// a partner call that timed out), it is tried again with a backoff that
+// grows to Config.MaxOutageInterval, for as long as the outage lasts, and
+// the try does not count towards MaxRetries; so a short outage puts no good
+// event into the poison queue. The event is not acked meanwhile: on the
+// GoChannel the relay waits for it, and later events of the reaction wait
+// behind it, as they do while the bus cannot reach its own tables; on
+// JetStream the delivery ends when AckWait passes and the event comes again,
+// to this instance or another, which goes on trying. Only a stop of the bus
+// ends the tries, and the event comes again after it.
+//
+// An event in the poison queue is skipped by later deliveries until an
+// operator lists it (Failed, `kabinet reactions failed`) and runs it again
+// (Retry, `kabinet reactions retry ID|--all`), which removes the entry on
+// success.
 //
 // # Stopping
 //

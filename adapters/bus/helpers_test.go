@@ -1,7 +1,6 @@
 package bus_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/dbtest"
+	"github.com/kabinet/kabinet/internal/logtest"
 	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
@@ -95,32 +95,7 @@ func testConfigWithLogs(t *testing.T, name string) (bus.Config, func() string) {
 
 // testLogger keeps a bus's logs and prints them when the test fails.
 func testLogger(t *testing.T, name string) (*slog.Logger, func() string) {
-	var (
-		mu  sync.Mutex
-		buf bytes.Buffer
-	)
-	logs := func() string {
-		mu.Lock()
-		defer mu.Unlock()
-		return buf.String()
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("logs of %s:\n%s", name, logs())
-		}
-	})
-	return slog.New(slog.NewTextHandler(&lockedWriter{mu: &mu, w: &buf}, &slog.HandlerOptions{Level: slog.LevelDebug})), logs
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+	return logtest.Capture(t, name, true)
 }
 
 // running is a Bus started by start; stop ends it as a shutdown would.

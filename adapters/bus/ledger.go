@@ -11,6 +11,7 @@ import (
 
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/internal/sqldb"
+	"github.com/kabinet/kabinet/internal/text"
 )
 
 // Lock keys: two-int advisory locks whose first int names the purpose
@@ -115,13 +116,14 @@ func (c *claim) poison(ctx context.Context, attempts int, cause error) error {
 // release gives the lock back.
 func (c *claim) release() { c.unlock() }
 
-// reason is the error text the poison queue keeps, cut to maxReason bytes on
-// a rune boundary.
+// reason is the error text the poison queue keeps, made storable (an error
+// may quote text PostgreSQL refuses, and a refused insert would bring the
+// event back for ever) and cut to maxReason bytes on a rune boundary.
 func reason(err error) string {
 	if err == nil {
 		return ""
 	}
-	s := err.Error()
+	s := text.Replace(err.Error())
 	if len(s) <= maxReason {
 		return s
 	}

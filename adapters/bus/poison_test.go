@@ -207,3 +207,27 @@ func TestPoisonReasonIsTruncated(t *testing.T) {
 		assert.True(t, strings.HasPrefix(long, strings.TrimSuffix(failures[0].Reason, "…")))
 	})
 }
+
+// An error that quotes text PostgreSQL refuses (a NUL, invalid UTF-8) made
+// the poison queue's insert fail, and the event came back for ever; its
+// reason is now stored with those replaced.
+func TestPoisonReasonIsStoredAsText(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, backend dbtest.Backend) {
+		in := onBackend(backend)
+		events := appendEvents(t, in.store, newStream(), 1)
+		rs := []reactions.Reaction{{Name: "FailOnHappened", Types: []string{"test.happened"},
+			Handle: func(context.Context, eventstore.RecordedEvent) error {
+				return errors.New("template \"a\x00b\xff\": missing key")
+			}}}
+		start(t, in, rs, testConfig(t, "a"))
+		var failures []bus.Failure
+		require.Eventually(t, func() bool {
+			var err error
+			failures, err = bus.Failed(context.Background(), in.db)
+			return err == nil && len(failures) == 1
+		}, 10*time.Second, 10*time.Millisecond)
+		assert.Equal(t, events[0].ID, failures[0].EventID)
+		assert.Equal(t, "template \"a\uFFFDb\uFFFD\": missing key", failures[0].Reason)
+	})
+}

@@ -155,6 +155,34 @@ func testAccessLogRecordsLookupsAndTheEmailOfSettings(t *testing.T, o cabinettes
 	}
 }
 
+func TestAccessLogRecordsKIASPrintForms(t *testing.T) {
+	t.Parallel()
+	eachDatabase(t, testAccessLogRecordsKIASPrintForms)
+}
+
+func testAccessLogRecordsKIASPrintForms(t *testing.T, o cabinettest.Options) {
+	k := newKit(t, o)
+	c := k.Client(t)
+	mine := session(k, c.Session.SessionToken)
+	mine.CorrelationID = "req-print-form"
+	printed, rendered := k.Policy(t, c, cabinettest.PolicyOptions{}), k.Policy(t, c, cabinettest.PolicyOptions{})
+	k.KIAS.SetPrintForm(printed.KIASContractID, []byte("%PDF-1.7 ИИН "+c.IIN.String()))
+
+	doc := call[cabinet.GetPolicyDocumentResponse](t, k, "GetPolicyDocument", mine, &cabinet.GetPolicyDocumentRequest{PolicyID: printed.ID.String()})
+	require.Equal(t, "kias", doc.Source)
+	log := accessLog(t, k, c.IIN)
+	require.Len(t, log, 1, "KIAS's print form shows IINs in full")
+	assert.Equal(t, "GetPolicyDocument", log[0].Operation)
+	assert.Equal(t, "client:"+c.ID.String(), log[0].Actor)
+	assert.Equal(t, "req-print-form", log[0].RequestID)
+	assert.Equal(t, []string{"printForm:" + printed.ID.String()}, log[0].Fields)
+
+	own := call[cabinet.GetPolicyDocumentResponse](t, k, "GetPolicyDocument", mine, &cabinet.GetPolicyDocumentRequest{PolicyID: rendered.ID.String()})
+	require.Equal(t, "kabinet", own.Source)
+	assert.Len(t, accessLog(t, k, c.IIN), 1, "kabinet's own rendering masks the IINs and is not recorded")
+	assert.NotContains(t, accessLogText(t, k), c.IIN.String())
+}
+
 func TestAReadThatCannotBeRecordedIsNotServed(t *testing.T) {
 	t.Parallel()
 	eachDatabase(t, testAReadThatCannotBeRecordedIsNotServed)
@@ -167,6 +195,8 @@ func testAReadThatCannotBeRecordedIsNotServed(t *testing.T, o cabinettest.Option
 	mine := session(k, c.Session.SessionToken)
 	up := call[cabinet.UploadDocumentScanResponse](t, k, "UploadDocumentScan", mine, &cabinet.UploadDocumentScanRequest{
 		Kind: "passport", FileName: "p.jpg", ContentType: "image/jpeg", Content: jpeg}).Scan
+	p := k.Policy(t, c, cabinettest.PolicyOptions{})
+	k.KIAS.SetPrintForm(p.KIASContractID, []byte("%PDF-1.7"))
 
 	_, err := k.DB.Exec(ctx, `ALTER TABLE access_log RENAME TO access_log_elsewhere`)
 	require.NoError(t, err)
@@ -177,6 +207,7 @@ func testAReadThatCannotBeRecordedIsNotServed(t *testing.T, o cabinettest.Option
 		{"GetPersonalData", &cabinet.GetPersonalDataRequest{}},
 		{"ListDocumentScans", &cabinet.ListDocumentScansRequest{}},
 		{"GetDocumentScan", &cabinet.GetDocumentScanRequest{ScanID: up.ScanID}},
+		{"GetPolicyDocument", &cabinet.GetPolicyDocumentRequest{PolicyID: p.ID.String()}},
 	} {
 		resp, err := k.Call(ctx, tc.op, mine, tc.req)
 		require.Error(t, err, "%s answered %+v without a record", tc.op, resp)

@@ -77,6 +77,31 @@ func testEveryOperationChecksWhoCalls(t *testing.T, o cabinettest.Options) {
 	}
 }
 
+// TestEveryOperationsRole pins who may call each operation, in the order
+// the documents show them, so that a new operation, or a changed role, is a
+// decision someone made.
+func TestEveryOperationsRole(t *testing.T) {
+	want := map[cabinet.Access][]string{
+		cabinet.Public: {"StartRegistration", "SendRegistrationCode", "ConfirmRegistration", "RegisterAfterPurchase",
+			"Login", "ResetAccessCode"},
+		cabinet.ClientSession: {"Logout", "ChangeAccessCode", "GetPersonalData", "UpdatePersonalData",
+			"UploadDocumentScan", "ListDocumentScans", "GetDocumentScan", "GetSettings", "UpdateSettings",
+			"GetConsents", "GiveConsent", "WithdrawConsent", "RequestErasure",
+			"ListPolicies", "GetPolicy", "GetPolicyDocument", "PayInstallment", "ProlongPolicy",
+			"ListClaims", "GetClaim", "GetBonusAccount", "SpendBonus", "ListNotifications", "MarkNotificationRead"},
+		cabinet.InsurerSystem: {"IssuePolicy", "RecordPayment", "RefundPayment", "ReportClaim", "ChangeClaimStatus",
+			"RequestClaimDocuments", "ReceiveClaimDocument", "EraseClient"},
+	}
+	got := map[cabinet.Access][]string{}
+	for _, op := range cabinet.Operations() {
+		got[op.Access] = append(got[op.Access], op.Name)
+		found, ok := cabinet.Lookup(op.Name)
+		assert.True(t, ok, op.Name)
+		assert.Equal(t, op.Access, found.Access, op.Name)
+	}
+	assert.Equal(t, want, got)
+}
+
 func TestAnotherClientsThingsAreNotFound(t *testing.T) {
 	t.Parallel()
 	eachDatabase(t, testAnotherClientsThingsAreNotFound)

@@ -39,7 +39,7 @@ type Assembly struct {
 }
 
 // Assemble wires the command handlers on a store and returns the Deps of a
-// Service, with RenderPolicy left for the caller.
+// Service, with RenderPolicy and Keys left for the caller.
 func Assemble(a Assembly) (Deps, error) {
 	if len(a.Secret) < 32 {
 		return Deps{}, errors.New("cabinet: the server secret must have at least 32 bytes")

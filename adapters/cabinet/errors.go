@@ -15,27 +15,28 @@ type Code string
 
 // The codes. New codes may be added; existing ones never change meaning.
 const (
-	CodeInvalidArgument     Code = "INVALID_ARGUMENT"     // a field is missing or malformed; Field names it
-	CodeMalformedRequest    Code = "MALFORMED_REQUEST"    // the body is not a request at all (bad XML/JSON, DTD, too large)
-	CodeUnknownOperation    Code = "UNKNOWN_OPERATION"    // no operation of that name
-	CodeUnknownNamespace    Code = "UNKNOWN_NAMESPACE"    // the request element is not in urn:kabinet:v1
-	CodeAuthFailed          Code = "AUTH_FAILED"          // no API key, or a wrong one
-	CodeForbidden           Code = "FORBIDDEN"            // the key's role may not call the operation
-	CodeSessionRequired     Code = "SESSION_REQUIRED"     // the operation needs a client session; none, unknown, expired or ended
-	CodeNotFound            Code = "NOT_FOUND"            // no such thing among the caller's own
-	CodeInvalidCredentials  Code = "INVALID_CREDENTIALS"  // login or access code wrong
-	CodeLocked              Code = "LOCKED"               // too many wrong codes; RetryAfter says when to try again
-	CodeRateLimited         Code = "RATE_LIMITED"         // too many requests; RetryAfter says when to try again
-	CodeCodeExpired         Code = "CODE_EXPIRED"         // the SMS code or access code has expired
-	CodeAlreadyRegistered   Code = "ALREADY_REGISTERED"   // the IIN already has a cabinet
-	CodeAlreadyExists       Code = "ALREADY_EXISTS"       // the policy or claim is already recorded
-	CodeConflict            Code = "CONFLICT"             // the state does not allow it now (already paid, out of order…)
-	CodeInsufficientBalance Code = "INSUFFICIENT_BALANCE" // not enough bonus points
-	CodeWeakAccessCode      Code = "WEAK_ACCESS_CODE"     // the chosen access code breaks the rule
-	CodePhoneConfirmation   Code = "PHONE_CONFIRMATION"   // replacing a phone on file needs one of the client's policy numbers
-	CodeConsentRequired     Code = "CONSENT_REQUIRED"     // the client withdrew, or let expire, a consent the operation needs
-	CodeUnavailable         Code = "UNAVAILABLE"          // a partner system or the database did not answer; try again later
-	CodeInternal            Code = "INTERNAL"             // anything else; details are logged, never returned
+	CodeInvalidArgument           Code = "INVALID_ARGUMENT"             // a field is missing or malformed; Field names it
+	CodeMalformedRequest          Code = "MALFORMED_REQUEST"            // the body is not a request at all (bad XML/JSON, DTD, too large)
+	CodeUnknownOperation          Code = "UNKNOWN_OPERATION"            // no operation of that name
+	CodeUnknownNamespace          Code = "UNKNOWN_NAMESPACE"            // the request element is not in urn:kabinet:v1
+	CodeAuthFailed                Code = "AUTH_FAILED"                  // no API key, or a wrong one
+	CodeForbidden                 Code = "FORBIDDEN"                    // the key's role may not call the operation
+	CodeSessionRequired           Code = "SESSION_REQUIRED"             // the operation needs a client session; none, unknown, expired or ended
+	CodeNotFound                  Code = "NOT_FOUND"                    // no such thing among the caller's own
+	CodeInvalidCredentials        Code = "INVALID_CREDENTIALS"          // login or access code wrong
+	CodeLocked                    Code = "LOCKED"                       // too many wrong codes; RetryAfter says when to try again
+	CodeRateLimited               Code = "RATE_LIMITED"                 // too many requests; RetryAfter says when to try again
+	CodeCodeExpired               Code = "CODE_EXPIRED"                 // the SMS code or access code has expired
+	CodeAlreadyRegistered         Code = "ALREADY_REGISTERED"           // the IIN already has a cabinet
+	CodeAlreadyExists             Code = "ALREADY_EXISTS"               // the policy or claim is already recorded
+	CodeConflict                  Code = "CONFLICT"                     // the state does not allow it now (already paid, out of order…)
+	CodeInsufficientBalance       Code = "INSUFFICIENT_BALANCE"         // not enough bonus points
+	CodeWeakAccessCode            Code = "WEAK_ACCESS_CODE"             // the chosen access code breaks the rule
+	CodePhoneConfirmation         Code = "PHONE_CONFIRMATION"           // replacing a phone on file needs one of the client's policy numbers
+	CodeConsentRequired           Code = "CONSENT_REQUIRED"             // the client withdrew, or let expire, a consent the operation needs
+	CodeConsentRequiredByContract Code = "CONSENT_REQUIRED_BY_CONTRACT" // a policy in force or an open claim needs the consent: it cannot be withdrawn now
+	CodeUnavailable               Code = "UNAVAILABLE"                  // a partner system or the database did not answer; try again later
+	CodeInternal                  Code = "INTERNAL"                     // anything else; details are logged, never returned
 )
 
 // Error is what a caller is told when an operation fails.
@@ -66,7 +67,7 @@ func (e *Error) Status() int {
 		return http.StatusForbidden
 	case CodeLocked, CodeRateLimited:
 		return http.StatusTooManyRequests
-	case CodeCodeExpired, CodeAlreadyRegistered, CodeAlreadyExists, CodeConflict, CodeInsufficientBalance, CodeConsentRequired:
+	case CodeCodeExpired, CodeAlreadyRegistered, CodeAlreadyExists, CodeConflict, CodeInsufficientBalance, CodeConsentRequired, CodeConsentRequiredByContract:
 		return http.StatusConflict
 	case CodeUnavailable:
 		return http.StatusServiceUnavailable

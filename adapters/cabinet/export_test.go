@@ -6,3 +6,7 @@ const (
 	SMSPhoneReplaced = smsPhoneReplaced
 	SMSPurchaseAdded = smsPurchaseAdded
 )
+
+// ScanCopyRef is what the copy of a scan is sealed bound to, for tests that
+// open a copy with the keyring itself.
+func ScanCopyRef(scanID string) string { return scanCopyRef(scanID) }

@@ -79,6 +79,10 @@ func Operations() []Operation {
 		op("GetDocumentScan", ClientSession, "Returns one scan with its content.", (*Service).GetDocumentScan),
 		op("GetSettings", ClientSession, "Returns notification channels per kind and auto-prolongation.", (*Service).GetSettings),
 		op("UpdateSettings", ClientSession, "Replaces the client's settings.", (*Service).UpdateSettings),
+		op("GetConsents", ClientSession, "Lists the client's consents to the processing of personal data.", (*Service).GetConsents),
+		op("GiveConsent", ClientSession, "Records the client's consent for a purpose over a scope of data, until withdrawn or until it expires.", (*Service).GiveConsent),
+		op("WithdrawConsent", ClientSession, "Withdraws a consent; one that a policy in force or an open claim needs is refused with CONSENT_REQUIRED_BY_CONTRACT.", (*Service).WithdrawConsent),
+		op("RequestErasure", ClientSession, "Erases the client's personal data: at once, ending the session and the cabinet, or once the policies in force have ended and the open claims are closed.", (*Service).RequestErasure),
 		op("ListPolicies", ClientSession, "Lists the client's policies in a tab with the count of every tab.", (*Service).ListPolicies),
 		op("GetPolicy", ClientSession, "Returns a policy with all its details.", (*Service).GetPolicy),
 		op("GetPolicyDocument", ClientSession, "Returns the policy as a PDF.", (*Service).GetPolicyDocument),
@@ -97,6 +101,7 @@ func Operations() []Operation {
 		op("ChangeClaimStatus", InsurerSystem, "Moves a claim to another stage.", (*Service).ChangeClaimStatus),
 		op("RequestClaimDocuments", InsurerSystem, "Asks the client for documents for a claim.", (*Service).RequestClaimDocuments),
 		op("ReceiveClaimDocument", InsurerSystem, "Records a document received for a claim.", (*Service).ReceiveClaimDocument),
+		op("EraseClient", InsurerSystem, "Erases a client's personal data on a request made at the insurer's office, as RequestErasure does.", (*Service).EraseClient),
 	}
 }
 

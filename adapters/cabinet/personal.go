@@ -16,10 +16,6 @@ import (
 	"github.com/kabinet/kabinet/projections/clientprofile"
 )
 
-// maxScanBytes keeps an upload with its base64 and envelope under the 1 MiB
-// request limit.
-const maxScanBytes = 700 << 10
-
 // GetPersonalData reads the client's personal data from KIAS, the system of
 // record; kabinet keeps no copy.
 func (s *Service) GetPersonalData(ctx context.Context, c Caller, _ *GetPersonalDataRequest) (*GetPersonalDataResponse, error) {
@@ -97,94 +93,6 @@ func (s *Service) UpdatePersonalData(ctx context.Context, c Caller, req *UpdateP
 	return &UpdatePersonalDataResponse{PersonalData: out}, nil
 }
 
-// UploadDocumentScan stores a scan in KIAS; a scan of the same kind replaces
-// the one on file.
-func (s *Service) UploadDocumentScan(ctx context.Context, c Caller, req *UploadDocumentScanRequest) (*UploadDocumentScanResponse, error) {
-	st, err := s.clientState(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.refuseWithoutConsent(st); err != nil {
-		return nil, err
-	}
-	kind := kias.ScanKind(strings.TrimSpace(req.Kind))
-	if !kind.Valid() {
-		return nil, invalid("kind", "must be one of id_card, driving_licence, vehicle_registration, passport")
-	}
-	name := strings.TrimSpace(req.FileName)
-	if name == "" || utf8.RuneCountInString(name) > 200 || strings.ContainsAny(name, "/\\\x00") {
-		return nil, invalid("fileName", "is required: a plain file name of at most 200 characters")
-	}
-	if len(req.Content) == 0 {
-		return nil, invalid("content", "is empty")
-	}
-	if len(req.Content) > maxScanBytes {
-		return nil, invalid("content", "is larger than %d KiB", maxScanBytes>>10)
-	}
-	if ct := sniffScan(req.Content); ct != req.ContentType {
-		return nil, invalid("contentType", "must be image/jpeg, image/png or application/pdf and match the content")
-	}
-	pctx, cancel := s.partner(ctx)
-	defer cancel()
-	scan, err := s.d.KIAS.SaveScan(pctx, st.IIN, kias.Scan{Kind: kind, FileName: name, ContentType: req.ContentType, Content: req.Content})
-	if err != nil {
-		return nil, s.unavailable(ctx, "KIAS", err)
-	}
-	out := &UploadDocumentScanResponse{Scan: scanInfo(scan)}
-	if err := s.recordAccess(ctx, c, c.ClientID, "UploadDocumentScan", scanFields(out.Scan)); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// ListDocumentScans lists the client's scans.
-func (s *Service) ListDocumentScans(ctx context.Context, c Caller, _ *ListDocumentScansRequest) (*ListDocumentScansResponse, error) {
-	st, err := s.clientState(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	pctx, cancel := s.partner(ctx)
-	defer cancel()
-	scans, err := s.d.KIAS.Scans(pctx, st.IIN)
-	if err != nil {
-		return nil, s.unavailable(ctx, "KIAS", err)
-	}
-	out := &ListDocumentScansResponse{Scans: make([]ScanInfo, len(scans))}
-	for i, sc := range scans {
-		out.Scans[i] = scanInfo(sc)
-	}
-	if err := s.recordAccess(ctx, c, c.ClientID, "ListDocumentScans", scanFields(out.Scans...)); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// GetDocumentScan returns one of the client's scans with its content.
-func (s *Service) GetDocumentScan(ctx context.Context, c Caller, req *GetDocumentScanRequest) (*GetDocumentScanResponse, error) {
-	id := strings.TrimSpace(req.ScanID)
-	if id == "" {
-		return nil, invalid("scanId", "is required")
-	}
-	st, err := s.clientState(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	pctx, cancel := s.partner(ctx)
-	defer cancel()
-	scan, err := s.d.KIAS.Scan(pctx, st.IIN, id)
-	if errors.Is(err, kias.ErrNotFound) {
-		return nil, &Error{Code: CodeNotFound, Field: "scanId", Message: "no such scan"}
-	}
-	if err != nil {
-		return nil, s.unavailable(ctx, "KIAS", err)
-	}
-	out := &GetDocumentScanResponse{Scan: scanInfo(scan), Content: scan.Content}
-	if err := s.recordAccess(ctx, c, c.ClientID, "GetDocumentScan", scanFields(out.Scan)); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
 // GetSettings returns the client's settings, read from the client's own
 // stream, so they always include the client's last change.
 func (s *Service) GetSettings(ctx context.Context, c Caller, _ *GetSettingsRequest) (*GetSettingsResponse, error) {
@@ -243,12 +151,11 @@ func (s *Service) recordEmail(ctx context.Context, c Caller, op string, set Sett
 // refuseWithoutConsent refuses to send the client's personal data to KIAS
 // once a consent that processing rests on (personal data, transfer to the
 // systems that serve the contract) is withdrawn or has expired. A purpose
-// with no consent on file is not refused: no operation of the API records a
-// consent, so a client's consent, where there is one, was collected outside
-// kabinet (the website's form, KIAS), and refusing for want of a record would
-// shut every client out. Reading one's own data stays open after a
-// withdrawal, since the client's right to see what is held about them does
-// not rest on consent.
+// with no consent on file is not refused: clients who registered before
+// GiveConsent existed gave their consent outside kabinet (the website's form,
+// KIAS), and refusing for want of a record would shut them out. Reading
+// one's own data stays open after a withdrawal, since the client's right to
+// see what is held about them does not rest on consent.
 func (s *Service) refuseWithoutConsent(st client.State) error {
 	now := s.cfg.Now()
 	for _, p := range []client.Purpose{client.PurposePersonalData, client.PurposeThirdParties} {
@@ -370,25 +277,6 @@ func personalData(d kias.PersonalData) PersonalData {
 		DocumentType: d.DocumentType, DocumentNumber: d.DocumentNumber, DocumentIssuedBy: d.DocumentIssuedBy,
 		DocumentIssuedOn: Date(d.DocumentIssuedOn), DrivingLicence: d.DrivingLicence, DrivingLicenceDate: Date(d.DrivingLicenceDate),
 	}
-}
-
-func scanInfo(s kias.Scan) ScanInfo {
-	return ScanInfo{ScanID: s.ID, Kind: string(s.Kind), FileName: s.FileName, ContentType: s.ContentType,
-		Size: s.Size, SHA256: s.SHA256, UploadedAt: dateTime(s.UploadedAt)}
-}
-
-// sniffScan names the type of a scan by its first bytes; "" for anything
-// but JPEG, PNG and PDF.
-func sniffScan(b []byte) string {
-	switch {
-	case len(b) >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF:
-		return "image/jpeg"
-	case len(b) >= 8 && string(b[:8]) == "\x89PNG\r\n\x1a\n":
-		return "image/png"
-	case len(b) >= 5 && string(b[:5]) == "%PDF-":
-		return "application/pdf"
-	}
-	return ""
 }
 
 func settings(s client.Settings) Settings {

@@ -64,6 +64,12 @@ func (s *Service) GetPolicyDocument(ctx context.Context, c Caller, req *GetPolic
 		s.cfg.Logger.WarnContext(ctx, "partner call", "call", "KIAS print form", "error", err)
 	}
 	if err == nil && found && len(form) > 0 {
+		// KIAS's print form shows the holder and the drivers with their
+		// IINs in full, where kabinet's own rendering masks them: a read of
+		// personal data, recorded as one.
+		if err := s.recordAccess(ctx, c, c.ClientID, "GetPolicyDocument", []string{"printForm:" + d.PolicyID.String()}); err != nil {
+			return nil, err
+		}
 		out.Source, out.Content = "kias", form
 		return out, nil
 	}

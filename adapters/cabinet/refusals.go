@@ -8,6 +8,7 @@ import (
 	"github.com/kabinet/kabinet/domain/notice"
 	"github.com/kabinet/kabinet/domain/policy"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/pii"
 	"github.com/kabinet/kabinet/projections/claims"
 	"github.com/kabinet/kabinet/projections/clientprofile"
 	"github.com/kabinet/kabinet/projections/policies"
@@ -29,8 +30,13 @@ var refusals = []struct {
 	{client.ErrAlreadyRegistered, CodeAlreadyRegistered, "iin"},
 	{client.ErrPhoneConfirmationRequired, CodePhoneConfirmation, "policyNumber"},
 	{client.ErrErased, CodeNotFound, ""},
+	// A contract or claim of a client whose data was erased: nothing
+	// personal can be kept for them any more.
+	{pii.ErrErased, CodeConflict, ""},
 	{client.ErrNotRegistered, CodeNotFound, ""},
 	{client.ErrInvalidSettings, CodeInvalidArgument, "settings"},
+	{client.ErrConsentRequiredByContract, CodeConsentRequiredByContract, "purpose"},
+	{client.ErrConsentNotGiven, CodeNotFound, "purpose"},
 
 	{commands.ErrPolicyNotOwned, CodeNotFound, "policyId"},
 	{commands.ErrProlongationHolderMismatch, CodeConflict, "renewedFrom"},

@@ -25,19 +25,49 @@
 // never a value. The operations that record are GetPersonalData,
 // UpdatePersonalData (its answer is the card as saved, IIN included),
 // UploadDocumentScan, ListDocumentScans and GetDocumentScan; GetSettings and
-// UpdateSettings when the settings hold an e-mail address; StartRegistration
-// when it shows the masked name or phone of the IIN's holder, under the
-// client ID that IIN has or will have. Nothing else is recorded: session
-// answers carry an ID and a token, and policies, claims, bonus points and
-// notifications are the contract's own data, where people appear by name
-// with their IINs masked. When the row cannot be written the operation fails
-// (CodeInternal) and the data is not returned: a read that cannot be recorded
-// is not served. AccessLog reads the log back.
+// UpdateSettings when the settings hold an e-mail address; GetPolicyDocument
+// when it answers with KIAS's print form, which shows IINs in full (as
+// "printForm:<policy ID>"); StartRegistration when it shows the masked name
+// or phone of the IIN's holder, under the client ID that IIN has or will
+// have. Nothing else is recorded: session answers carry an ID and a token,
+// consents name purposes and categories of data, not their values, and
+// policies (kabinet's own rendering of the document included), claims, bonus
+// points and notifications are the contract's own data, where people appear
+// by name with their IINs masked. When the row cannot be written the
+// operation fails (CodeInternal) and the data is not returned: a read that
+// cannot be recorded is not served. AccessLog reads the log back.
 //
-// Consent: sending personal data to KIAS (UpdatePersonalData,
-// UploadDocumentScan) rests on the client's consent, and is refused with
-// CodeConsentRequired once the consent on file for personal data or for the
-// transfer to third parties is withdrawn or has expired.
+// Consent: the client gives and withdraws consents with GiveConsent and
+// WithdrawConsent (GetConsents lists them). A consent the insurer needs to
+// serve a contract (personal data, transfer to third parties) cannot be
+// withdrawn while a policy is in force or a claim is open
+// (CodeConsentRequiredByContract). Sending personal data to KIAS
+// (UpdatePersonalData, UploadDocumentScan) rests on the client's consent, and
+// is refused with CodeConsentRequired once the consent on file for personal
+// data or for the transfer to third parties is withdrawn or has expired.
+//
+// Scans: KIAS is the system of record for a client's scans, and kabinet keeps
+// a copy of each scan uploaded through it (the scan_copies table), its file
+// name and content sealed with the client's data key (Deps.Keys), so that
+// the client can list and download their scans while KIAS is out of reach.
+// KIAS is asked first all the same: it holds scans that reached it by other
+// ways, and it may have replaced or removed one; the copy answers only when
+// the call to KIAS fails (NOT_FOUND from KIAS stays NOT_FOUND). A list from
+// the copies shows only the scans uploaded through kabinet, and with no copy
+// the answer is UNAVAILABLE, as before. The copy of a scan KIAS no longer
+// lists, or no longer has, is dropped when that is seen. A copy that cannot
+// be kept does not fail the upload, which KIAS has accepted: it is logged,
+// and that scan is served from KIAS only.
+//
+// Erasure: RequestErasure (the client) and EraseClient (the insurer's office)
+// erase a client's personal data by destroying their data key (Deps.Keys):
+// the events stay and their hash chain still verifies, but the personal data
+// in them, and the copies of their scans, can no longer be read; the copies'
+// rows are deleted too (or by the next Sweep, when that delete failed). It
+// is done at once when no policy is in force and no claim is open, and then
+// the client's sessions end and the login is gone; otherwise it is recorded
+// as deferred, and FinishErasures (run by RunSweeper) completes it once
+// nothing holds it back.
 package cabinet
 
 import (
@@ -86,12 +116,23 @@ type Payments interface {
 	PaymentLink(ctx context.Context, req payments.LinkRequest) (payments.Link, error)
 }
 
+// Keyring holds the clients' data keys (internal/pii.Keyring). The cabinet
+// seals its copies of a client's scans with the client's key, and destroys
+// the key on erasure, after which nothing sealed with it opens again
+// (crypto-shredding). Sealing or opening for a client whose key was
+// destroyed fails with pii.ErrErased; destroying twice succeeds.
+type Keyring interface {
+	SealBlob(ctx context.Context, clientID uuid.UUID, ref string, content []byte) ([]byte, error)
+	OpenBlob(ctx context.Context, clientID uuid.UUID, ref string, box []byte) ([]byte, error)
+	Destroy(ctx context.Context, clientID uuid.UUID) error
+}
+
 // Waiter waits until the read models have applied the log up to a position.
 type Waiter interface {
 	WaitFor(ctx context.Context, pos eventstore.Position, names ...string) error
 }
 
-// Deps are the Service's collaborators; all are required.
+// Deps are the Service's collaborators; all are required but Keys.
 type Deps struct {
 	DB          sqldb.DB // read models and the API's own tables
 	Projections Waiter
@@ -108,6 +149,10 @@ type Deps struct {
 	// RenderPolicy renders kabinet's own policy document when KIAS has no
 	// print form (adapters/pdf.Policy).
 	RenderPolicy func(d policies.Details, now time.Time) ([]byte, error)
+	// Keys seals the copies of scans and destroys a client's data key on
+	// erasure; nil when payloads are not encrypted, and then no copy of a
+	// scan is kept.
+	Keys Keyring
 }
 
 // Config tunes the Service. The zero value is usable.
@@ -118,7 +163,7 @@ type Config struct {
 	SMSPerPhone     int           // SMS per phone per hour; 0 means 5
 	SMSPerCaller    int           // SMS per API key per hour; 0 means 10 000
 	LoginsPerLogin  int           // login attempts per login per 15 minutes, counted before the client's own lock; 0 means 20
-	PartnerTimeout  time.Duration // bound of every KIAS, ESBD, SMS and payment call; 0 means 10 s
+	PartnerTimeout  time.Duration // bound of every KIAS, ESBD, SMS and payment call, and of every call to Deps.Keys; 0 means 10 s
 	WaitTimeout     time.Duration // how long a write waits for the read models; 0 means 10 s
 	Now             func() time.Time
 	Logger          *slog.Logger
@@ -251,14 +296,24 @@ func (c Caller) commandID(op string, i int) uuid.UUID {
 
 var idempotencySpace = uuid.MustParse("6f1c3c1e-4f0e-4b8e-9a52-1b1f0a9a7c11")
 
-// settle waits until the read models show a command's result.
+// settle waits until the read models show a command's result, for at most
+// WaitTimeout; past it the committed write is answered without them.
 func (s *Service) settle(ctx context.Context, res commands.Result) error {
 	if res.Position == (eventstore.Position{}) {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.WaitTimeout)
+	wctx, cancel := context.WithTimeout(ctx, s.cfg.WaitTimeout)
 	defer cancel()
-	if err := s.d.Projections.WaitFor(ctx, res.Position); err != nil {
+	err := s.d.Projections.WaitFor(wctx, res.Position)
+	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		// The write is committed: an error would invite a retry that, without
+		// an idempotency key, writes it again. The answer may show the read
+		// models as they were.
+		s.cfg.Logger.WarnContext(ctx, "the read models did not show a committed write in time; answered without them",
+			"wait", s.cfg.WaitTimeout, "position", res.Position.String())
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("wait for read models: %w", err)
 	}
 	return nil

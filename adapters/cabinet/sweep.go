@@ -5,14 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
-// sweepEvery is how often RunSweeper clears what has expired.
+// sweepEvery is how often RunSweeper clears what has expired and completes
+// the erasures that no longer have to wait.
 const sweepEvery = 10 * time.Minute
 
 // Sweep deletes what can no longer be used: sessions a day past their
-// expiry, registrations past theirs, and rate-limit windows that closed a day
-// ago (every window is at most an hour). It returns how many rows went.
+// expiry, registrations past theirs, rate-limit windows that closed a day
+// ago (every window is at most an hour), and copies of erased clients' scans
+// that the erasure failed to delete (their key is gone, so they no longer
+// open). It returns how many rows went.
 func (s *Service) Sweep(ctx context.Context) (int64, error) {
 	now := s.cfg.Now()
 	var total int64
@@ -23,6 +28,8 @@ func (s *Service) Sweep(ctx context.Context) (int64, error) {
 		{"sessions", `DELETE FROM sessions WHERE expires_at < $1`, now.Add(-24 * time.Hour)},
 		{"registrations", `DELETE FROM registrations WHERE expires_at < $1`, now},
 		{"rate limits", `DELETE FROM rate_limits WHERE window_start < $1`, now.Add(-24 * time.Hour)},
+		{"scan copies of erased clients", `DELETE FROM scan_copies WHERE stored_at < $1
+			AND client_id IN (SELECT client_id FROM client_profiles WHERE erased_at IS NOT NULL)`, now},
 	} {
 		tag, err := s.d.DB.Exec(ctx, q.sql, q.before)
 		if err != nil {
@@ -33,17 +40,29 @@ func (s *Service) Sweep(ctx context.Context) (int64, error) {
 	return total, nil
 }
 
-// RunSweeper sweeps every ten minutes until ctx ends; a failed sweep is
-// logged and tried again at the next tick. Every instance may run one: the
-// deletes are idempotent.
+// RunSweeper runs Sweep and FinishErasures every ten minutes until ctx
+// ends; a failure is logged and tried again at the next tick. Every instance
+// may run one: the deletes are idempotent, and an erasure completed by two
+// instances at once is recorded once.
 func (s *Service) RunSweeper(ctx context.Context) error {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
-		if n, err := s.Sweep(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		// Before the runner first creates the read models on a new
+		// database, their views are missing: nothing to sweep yet.
+		if n, err := s.Sweep(ctx); sqldb.IsUndefinedTable(err) {
+			s.cfg.Logger.DebugContext(ctx, "sweep: the read models are not built yet")
+		} else if err != nil && !errors.Is(err, context.Canceled) {
 			s.cfg.Logger.WarnContext(ctx, "sweep expired rows", "error", err)
 		} else if n > 0 {
 			s.cfg.Logger.DebugContext(ctx, "swept expired rows", "rows", n)
+		}
+		if n, err := s.FinishErasures(ctx); sqldb.IsUndefinedTable(err) {
+			s.cfg.Logger.DebugContext(ctx, "finish pending erasures: the read models are not built yet")
+		} else if err != nil && !errors.Is(err, context.Canceled) {
+			s.cfg.Logger.WarnContext(ctx, "finish pending erasures", "erased", n, "error", err)
+		} else if n > 0 {
+			s.cfg.Logger.InfoContext(ctx, "finished pending erasures", "erased", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -5,11 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
 	"github.com/kabinet/kabinet/adapters/cabinet/cabinettest"
+	"github.com/kabinet/kabinet/domain/policy"
+	"github.com/kabinet/kabinet/projections/clientprofile"
 )
 
 // Sweep clears expired sessions, registrations and closed rate-limit
@@ -51,4 +54,28 @@ func testSweepClearsOnlyWhatExpired(t *testing.T, o cabinettest.Options) {
 	_, err = k.Call(ctx, "GetSettings", c.Session, &cabinet.GetSettingsRequest{})
 	e, _ := cabinet.ErrorOf(err)
 	assert.Equal(t, cabinet.CodeSessionRequired, e.Code)
+}
+
+// The periodic sweep completes the erasures that no longer have to wait,
+// beginning with its first round.
+func TestRunSweeperFinishesErasures(t *testing.T) {
+	t.Parallel()
+	k := newKit(t, cabinettest.Options{SQLite: true})
+	c := k.Client(t)
+	today := policy.DateOf(k.Now())
+	k.Policy(t, c, cabinettest.PolicyOptions{StartsOn: today.AddDays(-30), EndsOn: today.AddDays(3)})
+	got := call[cabinet.RequestErasureResponse](t, k, "RequestErasure", session(k, c.Session.SessionToken), &cabinet.RequestErasureRequest{})
+	require.Equal(t, "deferred", got.Status)
+	k.Advance(5 * 24 * time.Hour)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- k.Service.RunSweeper(ctx) }()
+	require.Eventually(t, func() bool {
+		p, err := clientprofile.Get(ctx, k.DB, c.ID)
+		return err == nil && p.Erased()
+	}, 20*time.Second, 10*time.Millisecond, "the sweep did not complete the erasure")
+	cancel()
+	assert.ErrorIs(t, <-done, context.Canceled)
+	assert.Equal(t, []uuid.UUID{c.ID}, k.Keys.Destroyed())
 }

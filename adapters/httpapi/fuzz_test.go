@@ -15,6 +15,7 @@ import (
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
 	"github.com/kabinet/kabinet/adapters/cabinet/cabinettest"
+	"github.com/kabinet/kabinet/internal/logtest"
 )
 
 // bodyEndpoints are the routes that take a JSON body, in table order, so
@@ -117,7 +118,7 @@ func FuzzHandlerBody(f *testing.F) {
 	kit := cabinettest.New(f)
 	alice := kit.Client(f)
 	leaver := kit.Client(f) // Logout ends this session, not alice's
-	logs := &logBuffer{}
+	logs := &logtest.Buffer{}
 	h, err := NewHandler(kit.Service, Config{Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	require.NoError(f, err)
 	policy := kit.Policy(f, alice, cabinettest.PolicyOptions{Installments: 2})

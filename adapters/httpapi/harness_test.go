@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
 	"github.com/kabinet/kabinet/adapters/cabinet/cabinettest"
+	"github.com/kabinet/kabinet/internal/logtest"
 )
 
 // api is the JSON API of a running cabinet, called over loopback. Every
@@ -32,7 +32,7 @@ type api struct {
 	srv    *httptest.Server
 	doc    *openapi3.T
 	router routers.Router
-	logs   *logBuffer
+	logs   *logtest.Buffer
 }
 
 func newAPI(t *testing.T, opts ...cabinettest.Options) *api {
@@ -44,7 +44,7 @@ func newAPI(t *testing.T, opts ...cabinettest.Options) *api {
 // serveAPI serves svc, a service over kit's database.
 func serveAPI(t *testing.T, kit *cabinettest.Kit, svc *cabinet.Service) *api {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &logtest.Buffer{}
 	srv := httptest.NewUnstartedServer(nil)
 	h, err := NewHandler(svc, Config{
 		Logger:    slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -226,22 +226,4 @@ func (a *api) fails(c call, status int, code cabinet.Code) problem {
 	p := a.validProblem(r)
 	require.Equal(a.t, string(code), p.Code, "%s %s: %s", c.method, c.path, r.body)
 	return p
-}
-
-// logBuffer collects log lines; the handler logs from many goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }

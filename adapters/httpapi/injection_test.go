@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,13 +11,11 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
 	"github.com/kabinet/kabinet/adapters/cabinet/cabinettest"
-	"github.com/kabinet/kabinet/domain/notice"
 )
 
 // sqlPayloads are texts that would change a statement built by pasting
@@ -173,24 +170,14 @@ func TestSQLMetacharactersInEveryStringMember(t *testing.T) {
 
 func testSQLMetacharacters(t *testing.T, a *api) {
 	alice := a.kit.Client(t)
-	p := a.kit.Policy(t, alice, cabinettest.PolicyOptions{Installments: 2})
-	cl := a.kit.Claim(t, alice, p)
-	var scan cabinet.UploadDocumentScanResponse
-	a.ok(call{method: http.MethodPost, path: "/me/scans", body: map[string]string{"kind": "id_card", "fileName": "id.png",
-		"contentType": "image/png", "content": base64.StdEncoding.EncodeToString(pngBytes(t))}}.as(alice.Session), &scan)
-	noticeID := uuid.New()
-	res, err := a.kit.Deps.Notices.Record(context.Background(), uuid.New(), alice.ID, notice.RecordNotice{
-		NoticeID: noticeID, Kind: notice.KindClaimStatus, Channels: []notice.Channel{notice.ChannelInbox},
-		Title: "Статус убытка", Body: "Документы получены", ClaimID: cl.ID})
-	a.kit.Done(t, res, err)
-	a.kit.Settle(t)
-	sample := samples(t, owned{policy: p.ID.String(), claim: cl.ID.String(), scan: scan.Scan.ScanID, notification: noticeID.String()})
+	own := a.ownAll(t, alice)
+	sample := samples(t, own)
 	// The insurer's calls name the client's real policy and claim, so that
 	// they get past the lookups to the writes.
 	for name, c := range sample {
-		c.path = strings.Replace(c.path, "/VD-S/", "/"+cl.Number+"/", 1)
+		c.path = strings.Replace(c.path, "/VD-S/", "/"+own.claimNumber+"/", 1)
 		if body, ok := c.body.(map[string]string); ok && body["kiasContractId"] == "KD-S" {
-			body["kiasContractId"] = p.KIASContractID
+			body["kiasContractId"] = own.contract
 		}
 		sample[name] = c
 	}

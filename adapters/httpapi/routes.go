@@ -41,6 +41,10 @@ var routes = []route{
 	{op: "GetDocumentScan", method: http.MethodGet, path: "/me/scans/{scanId}"},
 	{op: "GetSettings", method: http.MethodGet, path: "/me/settings"},
 	{op: "UpdateSettings", method: http.MethodPut, path: "/me/settings"},
+	{op: "GetConsents", method: http.MethodGet, path: "/me/consents"},
+	{op: "GiveConsent", method: http.MethodPut, path: "/me/consents/{purpose}"},
+	{op: "WithdrawConsent", method: http.MethodDelete, path: "/me/consents/{purpose}"},
+	{op: "RequestErasure", method: http.MethodPost, path: "/me/erasure"},
 	{op: "ListPolicies", method: http.MethodGet, path: "/policies"},
 	{op: "GetPolicy", method: http.MethodGet, path: "/policies/{policyId}"},
 	{op: "GetPolicyDocument", method: http.MethodGet, path: "/policies/{policyId}/document", download: "application/pdf"},
@@ -59,6 +63,7 @@ var routes = []route{
 	{op: "ChangeClaimStatus", method: http.MethodPost, path: "/insurer/claims/{number}/status"},
 	{op: "RequestClaimDocuments", method: http.MethodPost, path: "/insurer/claims/{number}/document-requests"},
 	{op: "ReceiveClaimDocument", method: http.MethodPost, path: "/insurer/claims/{number}/documents"},
+	{op: "EraseClient", method: http.MethodPost, path: "/insurer/clients/erasure"},
 }
 
 // takesBody reports whether requests of the method carry a JSON body.

@@ -19,6 +19,27 @@ import (
 // owned are the things of one client that another client must not reach.
 type owned struct {
 	policy, claim, scan, notification string
+	contract, claimNumber             string // the policy's KIAS contract and the claim's number, for the insurer's calls
+}
+
+// ownAll gives the client one of every thing an operation names by ID (a
+// policy paid by installments, a claim on it, a scan, a notice) and
+// returns their IDs.
+func (a *api) ownAll(t *testing.T, c cabinettest.Client) owned {
+	t.Helper()
+	p := a.kit.Policy(t, c, cabinettest.PolicyOptions{Installments: 2})
+	cl := a.kit.Claim(t, c, p)
+	var scan cabinet.UploadDocumentScanResponse
+	a.ok(call{method: http.MethodPost, path: "/me/scans", body: map[string]string{"kind": "id_card", "fileName": "id.png",
+		"contentType": "image/png", "content": base64.StdEncoding.EncodeToString(pngBytes(t))}}.as(c.Session), &scan)
+	noticeID := uuid.New()
+	res, err := a.kit.Deps.Notices.Record(context.Background(), uuid.New(), c.ID, notice.RecordNotice{
+		NoticeID: noticeID, Kind: notice.KindClaimStatus, Channels: []notice.Channel{notice.ChannelInbox},
+		Title: "Статус убытка", Body: "Документы получены", ClaimID: cl.ID})
+	a.kit.Done(t, res, err)
+	a.kit.Settle(t)
+	return owned{policy: p.ID.String(), claim: cl.ID.String(), scan: scan.Scan.ScanID, notification: noticeID.String(),
+		contract: p.KIASContractID, claimNumber: cl.Number}
 }
 
 // samples is a request of every operation that the document accepts,
@@ -44,6 +65,10 @@ func samples(t *testing.T, o owned) map[string]call {
 		"GetDocumentScan":      {method: http.MethodGet, path: "/me/scans/" + o.scan},
 		"GetSettings":          {method: http.MethodGet, path: "/me/settings"},
 		"UpdateSettings":       {method: http.MethodPut, path: "/me/settings", body: cabinet.UpdateSettingsRequest{Settings: settings}},
+		"GetConsents":          {method: http.MethodGet, path: "/me/consents"},
+		"GiveConsent":          {method: http.MethodPut, path: "/me/consents/marketing", body: map[string]any{"scope": []string{"phone"}}},
+		"WithdrawConsent":      {method: http.MethodDelete, path: "/me/consents/marketing"},
+		"RequestErasure":       {method: http.MethodPost, path: "/me/erasure"},
 		"ListPolicies":         {method: http.MethodGet, path: "/policies?bucket=all"},
 		"GetPolicy":            {method: http.MethodGet, path: "/policies/" + o.policy},
 		"GetPolicyDocument":    {method: http.MethodGet, path: "/policies/" + o.policy + "/document"},
@@ -65,6 +90,7 @@ func samples(t *testing.T, o owned) map[string]call {
 		"ChangeClaimStatus":     {method: http.MethodPost, path: "/insurer/claims/VD-S/status", body: map[string]string{"status": "appraisal"}},
 		"RequestClaimDocuments": {method: http.MethodPost, path: "/insurer/claims/VD-S/document-requests", body: map[string]any{"documents": []cabinet.DocumentRequest{{Kind: "photos", Title: "Фото"}}}},
 		"ReceiveClaimDocument":  {method: http.MethodPost, path: "/insurer/claims/VD-S/documents", body: map[string]string{"kind": "photos", "blobRef": "kias://1", "sha256": strings.Repeat("0f", 32)}},
+		"EraseClient":           {method: http.MethodPost, path: "/insurer/clients/erasure", body: map[string]string{"iin": cabinettest.NewIIN().String()}},
 	}
 	for _, op := range cabinet.Operations() {
 		require.Contains(t, s, op.Name, "every operation has a sample")
@@ -81,18 +107,7 @@ var takesOwnedID = map[string]bool{
 func TestSecurityOfEveryOperation(t *testing.T) {
 	a := newAPI(t)
 	alice, bob := a.kit.Client(t), a.kit.Client(t)
-	p := a.kit.Policy(t, alice, cabinettest.PolicyOptions{Installments: 2})
-	cl := a.kit.Claim(t, alice, p)
-	var scan cabinet.UploadDocumentScanResponse
-	a.ok(call{method: http.MethodPost, path: "/me/scans", body: map[string]string{"kind": "id_card", "fileName": "id.png",
-		"contentType": "image/png", "content": base64.StdEncoding.EncodeToString(pngBytes(t))}}.as(alice.Session), &scan)
-	noticeID := uuid.New()
-	res, err := a.kit.Deps.Notices.Record(context.Background(), uuid.New(), alice.ID, notice.RecordNotice{
-		NoticeID: noticeID, Kind: notice.KindClaimStatus, Channels: []notice.Channel{notice.ChannelInbox},
-		Title: "Статус убытка", Body: "Документы получены", ClaimID: cl.ID})
-	a.kit.Done(t, res, err)
-	a.kit.Settle(t)
-	sample := samples(t, owned{policy: p.ID.String(), claim: cl.ID.String(), scan: scan.Scan.ScanID, notification: noticeID.String()})
+	sample := samples(t, a.ownAll(t, alice))
 
 	type attempt struct {
 		name   string

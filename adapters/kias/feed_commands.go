@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kabinet/kabinet/internal/pii"
+
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
 
@@ -16,11 +18,13 @@ import (
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/policy"
 	"github.com/kabinet/kabinet/eventstore"
+	"github.com/kabinet/kabinet/internal/text"
 )
 
 // ErrInvalidChange means a feed change kabinet cannot read: an unknown kind,
-// a missing payload, a malformed IIN, date or amount. Its message names the
-// field, never the value.
+// a missing payload, a malformed IIN, date or amount, or text kabinet cannot
+// store (a NUL character or invalid UTF-8, see internal/text). Its message
+// names the field, never the value.
 var ErrInvalidChange = errors.New("invalid feed change")
 
 // FeedCommands are the command handlers the feed drives; all are required.
@@ -60,6 +64,11 @@ func feedMetadata(ctx context.Context, c Change) context.Context {
 func (p *FeedPoller) apply(ctx context.Context, c Change) error {
 	if c.unreadable != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidChange, c.unreadable)
+	}
+	// Checked before anything else reads the change: such text would reach
+	// the event log and stop the read models that cannot store it.
+	if field, bad := text.Unstorable(c); bad {
+		return fmt.Errorf("%s: %s: %w", field, text.Rule, ErrInvalidChange)
 	}
 	id := commandID(c)
 	switch c.Kind {
@@ -334,6 +343,7 @@ func doneIf(err error, already ...error) error {
 // retried too often) and the change is tried again on the next poll.
 var refusals = []error{
 	ErrInvalidChange,
+	pii.ErrErased,                // a contract or claim of a client whose data was erased
 	eventstore.ErrDuplicateEvent, // the change's ID was used for another contract or claim
 	commands.ErrPolicyNotOwned,
 	commands.ErrProlongationHolderMismatch,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kabinet/kabinet/commands"
 	"github.com/kabinet/kabinet/domain/kz"
+	"github.com/kabinet/kabinet/internal/text"
 )
 
 // Import reads a client's history from KIAS (FeedSource.History) and applies
@@ -44,9 +45,9 @@ func (p *FeedPoller) Import(ctx context.Context, iin kz.IIN) (applied int, err e
 		case err == nil:
 			applied++
 		case refused(err):
-			log.WarnContext(ctx, "kias history change rejected", "change_id", c.ID, "kind", string(c.Kind), "reason", err.Error())
+			logReject(ctx, log, "kias history change rejected", c, err)
 			if err := p.recordReject(ctx, p.db, c, err); err != nil {
-				return applied, fmt.Errorf("kias history: record the rejected change %s: %w", c.ID, err)
+				return applied, fmt.Errorf("kias history: record the rejected change %s: %w", text.Replace(c.ID), err)
 			}
 		default:
 			return applied, fmt.Errorf("kias history: change %s (%s): %w", c.ID, c.Kind, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kabinet/kabinet/domain/kz"
 	"github.com/kabinet/kabinet/internal/sqldb"
+	"github.com/kabinet/kabinet/internal/text"
 )
 
 // FeedSource is where FeedPoller reads KIAS's changes: Client, or the
@@ -84,10 +85,14 @@ func (c FeedConfig) Validate() error {
 // and if the cursor is lost it replays the feed without writing anything twice.
 //
 // Refusals: a change kabinet refuses for good (ErrInvalidChange, or a domain
-// refusal such as a payment on a policy it does not have) is recorded in
-// kias_feed_rejects with the reason and skipped, so one bad change does not
-// stop the feed. Any other error stops the poll at that change; the next poll
-// tries it again.
+// refusal such as a payment on a policy it does not have) is logged and
+// recorded in kias_feed_rejects with the reason and skipped, so one bad
+// change does not stop the feed. Text kabinet cannot store (a NUL character
+// or invalid UTF-8 anywhere in the change, which would stop a read model) is
+// such a refusal, named by its field; a cursor that cannot be stored is not,
+// as the cursor must be given back to KIAS as it came: it stops the poll as
+// a missing cursor does. Any other error stops the poll at that change; the
+// next poll tries it again.
 //
 // Concurrency: a poll holds a session lock for its feed's name (a PostgreSQL
 // advisory lock; in-process on SQLite, whose file one process owns), so
@@ -179,15 +184,17 @@ func (p *FeedPoller) poll(ctx context.Context) (int, error) {
 	}
 	log := p.cfg.Logger.With("feed", p.cfg.Name)
 	for i, c := range page.Changes {
-		if c.Cursor == "" {
-			return i, fmt.Errorf("kias feed %s: change %q has no cursor", p.cfg.Name, c.ID)
+		// A cursor is the feed's own, given back as it came: one that cannot
+		// be stored breaks the feed, not one change, as a missing one does.
+		if c.Cursor == "" || !text.Storable(c.Cursor) {
+			return i, fmt.Errorf("kias feed %s: change %q has no cursor kabinet can store", p.cfg.Name, text.Replace(c.ID))
 		}
 		err := p.apply(feedMetadata(ctx, c), c)
 		switch {
 		case err == nil:
 			err = p.advance(ctx, c.Cursor)
 		case refused(err):
-			log.WarnContext(ctx, "kias feed change rejected", "change_id", c.ID, "kind", string(c.Kind), "reason", err.Error())
+			logReject(ctx, log, "kias feed change rejected", c, err)
 			err = p.reject(ctx, c, err)
 		default:
 			return i, fmt.Errorf("kias feed %s: change %s (%s): %w", p.cfg.Name, c.ID, c.Kind, err)
@@ -196,6 +203,9 @@ func (p *FeedPoller) poll(ctx context.Context) (int, error) {
 			return i, err
 		}
 		cursor = c.Cursor
+	}
+	if !text.Storable(page.Next) {
+		return len(page.Changes), fmt.Errorf("kias feed %s: the page's next cursor cannot be stored", p.cfg.Name)
 	}
 	if page.Next != "" && page.Next != cursor {
 		if err := p.advance(ctx, page.Next); err != nil {
@@ -237,31 +247,37 @@ func (p *FeedPoller) reject(ctx context.Context, c Change, reason error) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("kias feed %s: record the rejected change %s: %w", p.cfg.Name, c.ID, err)
+		return fmt.Errorf("kias feed %s: record the rejected change %s: %w", p.cfg.Name, text.Replace(c.ID), err)
 	}
 	return nil
 }
 
 // recordReject notes a refused change in kias_feed_rejects once: the same
 // change refused again, by the feed or by an import, keeps its first row.
+// Its text is made storable first: PostgreSQL refuses a NUL and invalid
+// UTF-8, and a refused insert would stop the feed at this change.
 func (p *FeedPoller) recordReject(ctx context.Context, db sqldb.Querier, c Change, reason error) error {
-	msg := reason.Error()
+	msg := text.Replace(reason.Error())
 	if len(msg) > 1000 {
-		// Cut at a character boundary: PostgreSQL refuses invalid UTF-8,
-		// and a refused insert would stop the feed at this change.
-		msg = strings.ToValidUTF8(msg[:1000], "")
+		msg = strings.ToValidUTF8(msg[:1000], "") // cut at a character boundary
 	}
 	_, err := db.Exec(ctx, `INSERT INTO kias_feed_rejects (name, change_id, cursor, kind, reason)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name, change_id) DO NOTHING`,
-		p.cfg.Name, rejectKey(c), c.Cursor, string(c.Kind), msg)
+		p.cfg.Name, rejectKey(c), text.Replace(c.Cursor), text.Replace(string(c.Kind)), msg)
 	return err
 }
 
 func rejectKey(c Change) string {
 	if c.ID != "" {
-		return c.ID
+		return text.Replace(c.ID)
 	}
-	return "cursor:" + c.Cursor
+	return "cursor:" + text.Replace(c.Cursor)
+}
+
+// logReject logs a refused change by its ID and kind, made readable, and
+// the reason, which names fields and never values.
+func logReject(ctx context.Context, log *slog.Logger, msg string, c Change, reason error) {
+	log.WarnContext(ctx, msg, "change_id", text.Replace(c.ID), "kind", text.Replace(string(c.Kind)), "reason", text.Replace(reason.Error()))
 }
 
 // Cursor returns the feed's stored cursor, "" before the first change.

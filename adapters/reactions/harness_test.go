@@ -162,24 +162,8 @@ func (h *harness) settings(t *testing.T, clientID uuid.UUID, s client.Settings) 
 	h.k.Settle(t)
 }
 
-// settleLog waits until the read models show every event committed so far,
-// including what reactions wrote, which the kit's Settle does not know of.
-// It reads the last position from the table: ReadAll holds back events
-// behind any open transaction, and so may not show the last one yet.
-func (h *harness) settleLog(t *testing.T) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	var (
-		head eventstore.Position
-		seq  int64
-	)
-	last := h.k.DB.Dialect().Pick(`SELECT tx, seq FROM events ORDER BY tx DESC, seq DESC LIMIT 1`,
-		`SELECT 0, seq FROM events ORDER BY seq DESC LIMIT 1`)
-	require.NoError(t, h.k.DB.QueryRow(ctx, last).Scan(&head.Tx, &seq))
-	head.Seq = uint64(seq)
-	require.NoError(t, h.k.Runner.WaitFor(ctx, head))
-}
+// settleLog waits until the read models show every event committed so far.
+func (h *harness) settleLog(t *testing.T) { h.k.SettleLog(t) }
 
 // tick runs one scheduler pass and returns how many reminders it claimed.
 func (h *harness) tick(t *testing.T) int {

@@ -21,6 +21,9 @@ type Reaction struct {
 	// Handle carries the reaction out. It must be idempotent by e.ID: the
 	// bus may deliver an event again after a crash. An error is retried with
 	// backoff, then the event is set aside in the poison queue for an
-	// operator, without holding other events back.
+	// operator, without holding other events back; but an error for which
+	// Unavailable holds (the database or a partner out of reach) is retried
+	// until it passes, and never sets the event aside. Wrap errors with %w
+	// so that the cause stays visible.
 	Handle func(ctx context.Context, e eventstore.RecordedEvent) error
 }

@@ -23,7 +23,8 @@ import (
 // TestNodeSoapClient runs interop/client.js, the npm soap client reading
 // the served WSDL, against the real handler: registration by IIN with the
 // code from the SMS simulator, a policy issued with the insurer's key, login,
-// the policy list, the PDF and faults in both SOAP versions. Every answer the
+// a consent with a list of data categories, the policy list, the PDF and
+// faults in both SOAP versions. Every answer the
 // client got is then validated against the schemas.
 func TestNodeSoapClient(t *testing.T) {
 	node, err := exec.LookPath("node")
@@ -112,23 +113,25 @@ func TestNodeSoapClient(t *testing.T) {
 		case "GetPolicy fault":
 			assert.Equal(t, "NOT_FOUND", st.Code)
 			assert.Equal(t, http.StatusInternalServerError, st.Status, "a SOAP 1.1 fault")
+		case "GiveConsent":
+			assert.Equal(t, "active", st.Code, "the consent as recorded")
 		case "ListPolicies over SOAP 1.2":
 			assert.Equal(t, "INVALID_CREDENTIALS", st.FaultCode)
 			assert.Equal(t, http.StatusBadRequest, st.Status, "a SOAP 1.2 Sender fault")
 		}
 	}
 	assert.Equal(t, []string{"StartRegistration", "SendRegistrationCode", "ConfirmRegistration", "IssuePolicy",
-		"Login", "ListPolicies", "GetPolicyDocument", "GetPolicy fault", "ListPolicies over SOAP 1.2"}, steps)
+		"Login", "GiveConsent", "ListPolicies", "GetPolicyDocument", "GetPolicy fault", "ListPolicies over SOAP 1.2"}, steps)
 
 	mu.Lock()
 	defer mu.Unlock()
-	require.Len(t, answers, 10)
+	require.Len(t, answers, 11)
 	versions := map[version]int{}
 	for i := range answers {
 		s.inspect(t, &answers[i])
 		versions[answers[i].version]++
 	}
-	assert.Equal(t, map[version]int{soap11: 8, soap12: 2}, versions, "node-soap spoke both versions")
+	assert.Equal(t, map[version]int{soap11: 9, soap12: 2}, versions, "node-soap spoke both versions")
 }
 
 // installClient runs npm ci in dir when its node_modules is missing.

@@ -2,6 +2,7 @@ package soap
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -119,6 +120,21 @@ func TestEveryOperation(t *testing.T) {
 	settings.Settings.AutoProlongation = !settings.Settings.AutoProlongation
 	ok(session, "UpdateSettings", &cabinet.UpdateSettingsRequest{Settings: settings.Settings}, &cabinet.UpdateSettingsResponse{})
 
+	var given cabinet.GiveConsentResponse
+	ok(session, "GiveConsent", &cabinet.GiveConsentRequest{Purpose: "marketing", Scope: []string{"phone", "email"},
+		ExpiresAt: cabinet.DateTime(s.kit.Now().Add(24 * time.Hour).Format(time.RFC3339))}, &given)
+	assert.Equal(t, []string{"email", "phone"}, given.Consent.Scope, "a list of strings travels as repeated elements")
+	ok(session, "GiveConsent", &cabinet.GiveConsentRequest{Purpose: "personal_data", Scope: []string{"iin", "name"}}, &cabinet.GiveConsentResponse{})
+	var consents cabinet.GetConsentsResponse
+	ok(session, "GetConsents", &cabinet.GetConsentsRequest{}, &consents)
+	require.Len(t, consents.Consents, 2)
+	var withdrawn cabinet.WithdrawConsentResponse
+	ok(session, "WithdrawConsent", &cabinet.WithdrawConsentRequest{Purpose: "marketing"}, &withdrawn)
+	assert.Equal(t, "withdrawn", withdrawn.Consent.Status)
+	r = s.call(t, soap12, session, "WithdrawConsent", &cabinet.WithdrawConsentRequest{Purpose: "personal_data"})
+	f = r.requireFault(t, "Sender", cabinet.CodeConsentRequiredByContract)
+	assert.Equal(t, "purpose", f.detail.Field, "the policy in force needs the consent")
+
 	var list cabinet.ListPoliciesResponse
 	ok(session, "ListPolicies", &cabinet.ListPoliciesRequest{Bucket: "installments"}, &list)
 	require.Len(t, list.Policies, 1)
@@ -145,6 +161,20 @@ func TestEveryOperation(t *testing.T) {
 	} else {
 		refused(session, "MarkNotificationRead", &cabinet.MarkNotificationReadRequest{NotificationID: uuid.NewString()}, cabinet.CodeNotFound)
 	}
+
+	// Erasure: at the insurer's office for a client with a policy in force,
+	// and at once for the buyer, whose policy kabinet has not recorded.
+	var erase cabinet.EraseClientResponse
+	ok(insurer, "EraseClient", &cabinet.EraseClientRequest{IIN: iin.String()}, &erase)
+	assert.Equal(t, cabinet.EraseClientResponse{ClientID: confirmed.Session.ClientID, Status: "deferred", Reason: "active_policy"}, erase)
+	var buyerLogin cabinet.LoginResponse
+	ok(web, "Login", &cabinet.LoginRequest{Login: buyer.String(), AccessCode: s.lastCode(t, buyerPhone)}, &buyerLogin)
+	buyerSession := web
+	buyerSession.SessionToken = buyerLogin.Session.Token
+	var erased cabinet.RequestErasureResponse
+	ok(buyerSession, "RequestErasure", &cabinet.RequestErasureRequest{}, &erased)
+	assert.Equal(t, cabinet.RequestErasureResponse{Status: "erased"}, erased)
+	s.call(t, soap11, buyerSession, "GetSettings", &cabinet.GetSettingsRequest{}).requireFault(t, "Client", cabinet.CodeSessionRequired)
 
 	ok(session, "ChangeAccessCode", &cabinet.ChangeAccessCodeRequest{CurrentCode: s.lastCode(t, phone), NewCode: "582931"}, &cabinet.ChangeAccessCodeResponse{})
 	ok(session, "Logout", &cabinet.LogoutRequest{}, &cabinet.LogoutResponse{})

@@ -11,7 +11,9 @@
 // counts, policy details with the PDF, paying the next installment and
 // renewal; claims in settlement and settled with their missing documents;
 // the bonus account with its ledger; notifications; personal data with the
-// document scans; settings.
+// document scans; settings, with the consents to the processing of personal
+// data (given and withdrawn with a button each) and the deletion of the
+// client's data, which asks for a ticked confirmation first.
 //
 // Pages are html/template and one stylesheet, embedded in the binary; there
 // is no script at all, so every screen works without JavaScript. Forms are

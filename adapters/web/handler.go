@@ -24,7 +24,7 @@ var operations = []string{
 	"StartRegistration", "SendRegistrationCode", "ConfirmRegistration",
 	"Login", "ResetAccessCode", "Logout", "ChangeAccessCode",
 	"GetPersonalData", "UpdatePersonalData", "UploadDocumentScan", "ListDocumentScans", "GetDocumentScan",
-	"GetSettings", "UpdateSettings",
+	"GetSettings", "UpdateSettings", "GetConsents", "GiveConsent", "WithdrawConsent", "RequestErasure",
 	"ListPolicies", "GetPolicy", "GetPolicyDocument", "PayInstallment", "ProlongPolicy",
 	"ListClaims", "GetClaim", "GetBonusAccount", "ListNotifications", "MarkNotificationRead",
 }
@@ -104,6 +104,9 @@ func (h *Handler) routes() {
 	h.mux.HandleFunc("GET /profile/scans/{id}", h.private(h.scan))
 	h.mux.HandleFunc("GET /settings", h.private(h.settings))
 	h.mux.HandleFunc("POST /settings", h.private(h.form(h.saveSettings)))
+	h.mux.HandleFunc("POST /settings/consents/{purpose}/give", h.private(h.form(h.giveConsent)))
+	h.mux.HandleFunc("POST /settings/consents/{purpose}/withdraw", h.private(h.form(h.withdrawConsent)))
+	h.mux.HandleFunc("POST /settings/erasure", h.private(h.form(h.requestErasure)))
 
 	h.mux.HandleFunc("/", h.noPage)
 }

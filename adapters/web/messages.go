@@ -40,12 +40,17 @@ func messageOf(e *cabinet.Error) string {
 	case cabinet.CodeConflict:
 		return conflict(e.Field)
 	case cabinet.CodeNotFound:
-		if e.Field == "registrationId" {
+		switch e.Field {
+		case "registrationId":
 			return "Регистрация устарела. Начните заново с ввода ИИН."
+		case "purpose":
+			return "Такого согласия нет среди ваших."
 		}
 		return "Не найдено."
 	case cabinet.CodeInsufficientBalance:
 		return "На бонусном счёте недостаточно баллов."
+	case cabinet.CodeConsentRequiredByContract:
+		return "Это согласие нужно, пока действует полис или не урегулирован страховой случай. Отозвать его можно будет после."
 	case cabinet.CodeConsentRequired:
 		return "Вы отозвали согласие на обработку персональных данных (или срок согласия истёк), поэтому изменить данные нельзя. Обратитесь в страховую компанию."
 	case cabinet.CodeUnavailable:
@@ -129,4 +134,11 @@ var flashes = map[string]string{
 	"profile":    "Данные сохранены.",
 	"scan":       "Скан документа загружен.",
 	"read":       "Уведомление отмечено как прочитанное.",
+
+	"consent_given":     "Согласие дано.",
+	"consent_withdrawn": "Согласие отозвано.",
+	"erased":            "Ваши персональные данные удалены, личный кабинет закрыт.",
+	"erasure_policy":    "Запрос на удаление данных принят. Пока действует полис, данные нужны для его обслуживания: мы удалим их автоматически, когда срок его действия закончится.",
+	"erasure_claim":     "Запрос на удаление данных принят. Пока страховой случай не урегулирован, данные нужны для выплаты: мы удалим их автоматически, когда он будет урегулирован.",
+	"erasure":           "Запрос на удаление данных принят. Мы удалим данные автоматически, как только это станет возможно.",
 }

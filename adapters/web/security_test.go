@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kabinet/kabinet/projections/clientprofile"
 )
 
 func TestFormsWithoutTheirCSRFTokenAreRefused(t *testing.T) {
@@ -28,15 +30,20 @@ func TestFormsWithoutTheirCSRFTokenAreRefused(t *testing.T) {
 	s.login(c)
 	stolen := anonymous.csrf // a valid token, of another browser
 	for _, path := range []string{"/settings", "/logout", "/access-code", "/profile", "/policies/" + w.installments.ID.String() + "/pay",
-		"/notifications/" + w.notice.String() + "/read"} {
-		p := s.postRaw(path, url.Values{"autoProlongation": {"on"}})
+		"/notifications/" + w.notice.String() + "/read", "/settings/consents/marketing/give", "/settings/consents/marketing/withdraw",
+		"/settings/erasure"} {
+		p := s.postRaw(path, url.Values{"autoProlongation": {"on"}, "confirm": {"on"}})
 		assert.Equal(t, http.StatusForbidden, p.Status, "%s without a token", path)
-		p = s.postRaw(path, url.Values{"autoProlongation": {"on"}, "csrf": {stolen}})
+		p = s.postRaw(path, url.Values{"autoProlongation": {"on"}, "confirm": {"on"}, "csrf": {stolen}})
 		assert.Equal(t, http.StatusForbidden, p.Status, "%s with another browser's token", path)
 		assert.Contains(t, p.Body, "Форма устарела")
 	}
 	p = s.get("/settings")
 	assert.NotContains(t, p.Body, `name="autoProlongation" id="f-autoProlongation" checked`, "nothing was saved")
+	assert.NotContains(t, p.Body, `data-status="active"`, "no consent was given")
+	profile, err := clientprofile.Get(t.Context(), s.kit.DB, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, clientprofile.ErasureNone, profile.Erasure.State, "no erasure was asked for")
 	assert.Equal(t, http.StatusOK, s.get("/policies").Status, "still logged in")
 
 	// A browser says when a form comes from another site; that is refused

@@ -17,6 +17,7 @@ type settingsPage struct {
 	Rows             []channelRow
 	AutoProlongation bool
 	Email            string
+	Consents         []consentRow
 }
 
 // notificationKinds are the settings' kinds of notification, in the order
@@ -53,14 +54,31 @@ func settingsView(s cabinet.Settings) settingsPage {
 	return p
 }
 
-// settings shows the notification channels and auto-prolongation.
+// settings shows the notification channels, auto-prolongation, the
+// consents and the form that deletes the client's data.
 func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
-	resp, err := call[cabinet.GetSettingsResponse](h, r, "GetSettings", &cabinet.GetSettingsRequest{})
+	h.showSettings(w, r, http.StatusOK, nil, nil)
+}
+
+// showSettings draws the settings page with s, or with the settings on file
+// when s is nil, and errs next to the fields.
+func (h *Handler) showSettings(w http.ResponseWriter, r *http.Request, status int, s *cabinet.Settings, errs Errors) {
+	if s == nil {
+		resp, err := call[cabinet.GetSettingsResponse](h, r, "GetSettings", &cabinet.GetSettingsRequest{})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		s = &resp.Settings
+	}
+	consents, err := call[cabinet.GetConsentsResponse](h, r, "GetConsents", &cabinet.GetConsentsRequest{})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "settings", view{Section: "settings", Data: settingsView(resp.Settings)})
+	p := settingsView(*s)
+	p.Consents = consentRows(consents.Consents)
+	h.render(w, r, status, "settings", view{Section: "settings", Errors: errs, Data: p})
 }
 
 // saveSettings replaces the settings with the form's; an unticked box is
@@ -74,13 +92,17 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		c.SMS, c.Email = on(k.key+".sms"), on(k.key+".email")
 		anyEmail = anyEmail || c.Email
 	}
-	v := view{Section: "settings", Data: settingsView(s)}
 	if anyEmail && s.Email == "" {
-		h.invalid(w, r, Errors{"email": "Укажите адрес электронной почты, чтобы получать уведомления по e-mail."}, "settings", v)
+		h.showSettings(w, r, http.StatusUnprocessableEntity, &s, Errors{"email": "Укажите адрес электронной почты, чтобы получать уведомления по e-mail."})
 		return
 	}
 	if _, err := call[cabinet.UpdateSettingsResponse](h, r, "UpdateSettings", &cabinet.UpdateSettingsRequest{Settings: s}); err != nil {
-		h.refused(w, r, err, "settings", v, "email")
+		errs, ok := formErrors(err, "email")
+		if !ok {
+			h.fail(w, r, err)
+			return
+		}
+		h.showSettings(w, r, http.StatusUnprocessableEntity, &s, errs)
 		return
 	}
 	redirect(w, r, "/settings", "settings")

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -24,6 +23,7 @@ import (
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/domain/notice"
 	"github.com/kabinet/kabinet/domain/policy"
+	"github.com/kabinet/kabinet/internal/logtest"
 )
 
 // site is the web cabinet over a kit's service, served on loopback, and a
@@ -34,7 +34,7 @@ type site struct {
 	kit    *cabinettest.Kit
 	srv    *httptest.Server
 	client *http.Client
-	logs   *logBuffer
+	logs   *logtest.Buffer
 	csrf   string
 }
 
@@ -57,7 +57,7 @@ func serveSite(t *testing.T, kit *cabinettest.Kit, cfg Config, tls bool) *site {
 // serveService is serveSite over another service on kit's database.
 func serveService(t *testing.T, kit *cabinettest.Kit, svc *cabinet.Service, cfg Config, tls bool) *site {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &logtest.Buffer{}
 	cfg.APIKey, cfg.Key = kit.WebsiteKey, testKey
 	cfg.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h, err := New(svc, cfg)
@@ -216,22 +216,4 @@ func seed(t *testing.T, kit *cabinettest.Kit) world {
 	kit.Done(t, res, err)
 	kit.Settle(t)
 	return w
-}
-
-// logBuffer collects the site's log lines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

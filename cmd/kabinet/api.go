@@ -18,8 +18,8 @@ import (
 	"github.com/kabinet/kabinet/adapters/reactions"
 	"github.com/kabinet/kabinet/adapters/soap"
 	"github.com/kabinet/kabinet/adapters/web"
-	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/internal/demo"
+	"github.com/kabinet/kabinet/internal/pii"
 	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
@@ -35,8 +35,10 @@ type app struct {
 	service        *cabinet.Service
 }
 
-// newApp wires the application on a store and mounts its handlers on mux.
-func newApp(cfg config, db sqldb.DB, store eventstore.Store, waiter cabinet.Waiter, mux *http.ServeMux, logger *slog.Logger) (*app, error) {
+// newApp wires the application on a store that seals personal data, and
+// mounts its handlers on mux. Erasures destroy keys in the store's keyring;
+// the bus relays the sealed events and opens them for the reactions.
+func newApp(cfg config, db sqldb.DB, store *pii.Store, waiter cabinet.Waiter, mux *http.ServeMux, logger *slog.Logger) (*app, error) {
 	secret, err := serverSecret(cfg)
 	if err != nil {
 		return nil, err
@@ -50,6 +52,7 @@ func newApp(cfg config, db sqldb.DB, store eventstore.Store, waiter cabinet.Wait
 		return nil, err
 	}
 	deps.RenderPolicy = pdf.Policy
+	deps.Keys = store.Sealer().Keys()
 	a := &app{partners: parts, logger: logger, db: db}
 	service, err := cabinet.New(deps, cabinet.Config{Logger: logger})
 	if err != nil {
@@ -93,7 +96,7 @@ func newApp(cfg config, db sqldb.DB, store eventstore.Store, waiter cabinet.Wait
 	if err != nil {
 		return nil, err
 	}
-	b, err := bus.New(db, store, set.All(), bus.Config{Logger: logger, NATSURL: cfg.NATSURL})
+	b, err := bus.New(db, store.Sealed(), set.All(), bus.Config{Logger: logger, NATSURL: cfg.NATSURL, Open: store.Sealer().Open})
 	if err != nil {
 		return nil, err
 	}

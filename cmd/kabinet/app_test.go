@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,6 +28,7 @@ import (
 	"github.com/kabinet/kabinet/domain/money"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/internal/pgtest"
+	"github.com/kabinet/kabinet/internal/pii"
 	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/projections"
 )
@@ -50,11 +52,16 @@ func startApp(t *testing.T) *testApp {
 	t.Helper()
 	pool, dbURL := pgtest.New(t, pgtest.Options{MaxConns: 40})
 	t.Setenv("KABINET_SECRET_FILE", filepath.Join(t.TempDir(), "secret.key"))
+	// The operator commands a test runs open the same keys.
+	master := bytes.Repeat([]byte{9}, pii.KeySize)
+	t.Setenv("KABINET_MASTER_KEY", hex.EncodeToString(master))
 	cfg, err := loadConfig()
 	require.NoError(t, err)
 	logger := newLogger(io.Discard, "error")
-	store := postgres.New(pool, postgres.Options{})
-	t.Cleanup(store.Close)
+	raw := postgres.New(pool, postgres.Options{})
+	t.Cleanup(raw.Close)
+	store, err := sealStore(sqldb.FromPgx(pool), raw, master)
+	require.NoError(t, err)
 	runner, err := projections.NewRunner(sqldb.FromPgx(pool), store, readModels(), projections.Config{PollInterval: 50 * time.Millisecond})
 	require.NoError(t, err)
 	mux := http.NewServeMux()

@@ -15,6 +15,7 @@ import (
 	"github.com/kabinet/kabinet/eventstore"
 	"github.com/kabinet/kabinet/eventstore/postgres"
 	"github.com/kabinet/kabinet/eventstore/sqlite"
+	"github.com/kabinet/kabinet/internal/pii"
 	"github.com/kabinet/kabinet/internal/sqldb"
 )
 
@@ -24,7 +25,7 @@ import (
 // db; the event store is the backend's own.
 type backend struct {
 	db    sqldb.DB
-	store eventstore.Store
+	store *pii.Store      // seals and opens personal data
 	pg    *postgres.Store // nil on SQLite
 	pool  *pgxpool.Pool   // nil on SQLite
 	lite  *sqlite.Store   // nil on PostgreSQL
@@ -78,21 +79,51 @@ func openBackend(ctx context.Context, cfg config, logger *slog.Logger) (*backend
 	if err != nil {
 		return nil, err
 	}
+	master, err := masterKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		b   *backend
+		raw eventstore.Store
+	)
 	if path == "" {
 		pool, res, err := openPostgres(ctx, cfg.DatabaseURL)
 		if err != nil {
 			return nil, err
 		}
 		store := postgres.New(pool, postgres.Options{Logger: logger})
-		return &backend{db: sqldb.FromPgx(pool), store: store, pg: store, pool: pool,
-			where: fmt.Sprintf("PostgreSQL %s, schema version %d", where(pool.Config().ConnConfig), res.Current)}, nil
+		raw = store
+		b = &backend{db: sqldb.FromPgx(pool), pg: store, pool: pool,
+			where: fmt.Sprintf("PostgreSQL %s, schema version %d", where(pool.Config().ConnConfig), res.Current)}
+	} else {
+		store, err := sqlite.Open(ctx, path, sqlite.Options{Logger: logger})
+		if err != nil {
+			return nil, err
+		}
+		raw = store
+		b = &backend{db: sqldb.FromSQLite(store.DB(), store.ReadDB()), lite: store,
+			where: "SQLite " + path}
 	}
-	store, err := sqlite.Open(ctx, path, sqlite.Options{Logger: logger})
+	if b.store, err = sealStore(b.db, raw, master); err != nil {
+		b.close()
+		return nil, err
+	}
+	if err := b.store.Sealer().Keys().Check(ctx); err != nil {
+		b.close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// sealStore wraps a store so that the personal data of every kabinet event
+// is sealed with its client's key, kept in db and wrapped by master.
+func sealStore(db sqldb.DB, raw eventstore.Store, master []byte) (*pii.Store, error) {
+	keys, err := pii.NewKeyring(db, master)
 	if err != nil {
 		return nil, err
 	}
-	return &backend{db: sqldb.FromSQLite(store.DB(), store.ReadDB()), store: store, lite: store,
-		where: "SQLite " + path}, nil
+	return pii.Wrap(raw, pii.NewSealer(keys, pii.Rules()...)), nil
 }
 
 // lockFile makes sure one serve process at a time owns an SQLite file: the

@@ -16,7 +16,11 @@ import (
 // benchCmd measures kabinet beside the raw limit of its database and checks
 // that concurrent appends lose nothing: exit 1 when the check fails. It
 // measures PostgreSQL, or the embedded SQLite stack with --db sqlite:PATH.
+// `kabinet bench load` runs the mixed load instead (load.go).
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "load" {
+		return benchLoadCmd(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dsn := fs.String("db", "", "postgres://… URL of the server to create scratch databases on, or sqlite:PATH for a scratch SQLite file "+
@@ -27,6 +31,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: kabinet bench [--db DSN] [--quick] [--json FILE] [--cpuprofile FILE]")
+		fmt.Fprintln(stderr, "       kabinet bench load [--rate N] [--duration D] [--clients N] [--db DSN]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

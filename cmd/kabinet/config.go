@@ -23,6 +23,12 @@ type config struct {
 	// empty it is read from SecretFile, created on first start.
 	Secret     string `env:"KABINET_SECRET"`
 	SecretFile string `env:"KABINET_SECRET_FILE"` // default: DataDir/secret.key
+	// MasterKey (64 hex digits) wraps the clients' data keys, which seal
+	// the personal data in events (internal/pii); when empty it is read from
+	// MasterKeyFile, created on first start. Without it the personal data in
+	// the log cannot be read: back it up apart from the database.
+	MasterKey     string `env:"KABINET_MASTER_KEY"`
+	MasterKeyFile string `env:"KABINET_MASTER_KEY_FILE"` // default: DataDir/master.key
 	// NATSURL selects NATS JetStream for the event bus; empty keeps it in
 	// process, which serves one instance.
 	NATSURL string `env:"KABINET_NATS_URL"`
@@ -52,6 +58,9 @@ func loadConfig() (config, error) {
 	}
 	if c.SecretFile == "" {
 		c.SecretFile = filepath.Join(c.DataDir, "secret.key")
+	}
+	if c.MasterKeyFile == "" {
+		c.MasterKeyFile = filepath.Join(c.DataDir, "master.key")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

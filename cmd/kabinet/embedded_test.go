@@ -15,13 +15,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kabinet/kabinet/adapters/web/webtest"
+	"github.com/kabinet/kabinet/internal/logtest"
 )
 
 // served is a serve run by a test on its configuration.
 type served struct {
 	base   string
-	stdout *syncBuffer
-	stderr *syncBuffer
+	stdout *logtest.Buffer
+	stderr *logtest.Buffer
 	stop   func() error // graceful stop: cancels serve's context and waits
 }
 
@@ -29,7 +30,7 @@ type served struct {
 func startServe(t *testing.T, args ...string) *served {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &served{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	s := &served{stdout: &logtest.Buffer{}, stderr: &logtest.Buffer{}}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), s.stdout, s.stderr)
@@ -94,7 +95,9 @@ func (s *served) call(t *testing.T, method, path, key, token, body string, out a
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	if out != nil && resp.StatusCode == http.StatusOK {
+	if resp.StatusCode != http.StatusOK {
+		t.Logf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	} else if out != nil {
 		require.NoError(t, json.Unmarshal(b, out), string(b))
 	}
 	return resp.StatusCode

@@ -38,6 +38,7 @@ func TestFaultKillServeUnderLoad(t *testing.T) {
 	dir := t.TempDir()
 	secret := filepath.Join(dir, "secret.key")
 	t.Setenv("KABINET_DATABASE_URL", url)
+	t.Setenv("KABINET_DATA_DIR", dir) // the master key file is there
 	t.Setenv("KABINET_SECRET_FILE", secret)
 	env := []string{
 		"KABINET_DATABASE_URL=" + withPoolSize(t, url, 8),

@@ -135,22 +135,7 @@ func (s *served) scenario(t *testing.T, key string) []string {
 // answer into out.
 func (s *served) api(t *testing.T, want int, method, path, key, token, body string, out any) {
 	t.Helper()
-	req, err := http.NewRequest(method, s.base+"/api/v1"+path, strings.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-API-Key", key)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	require.Equal(t, want, resp.StatusCode, "%s %s: %s", method, path, b)
-	if out != nil {
-		require.NoError(t, json.Unmarshal(b, out), "%s", b)
-	}
+	require.Equal(t, want, s.call(t, method, path, key, token, body, out), "%s %s", method, path)
 }
 
 // soapLogin logs in over SOAP, whose edge logs on its own.

@@ -58,6 +58,9 @@ Usage:
   kabinet bench [--db DSN] [--quick] [--json FILE]
                      measure appends, reads, rebuilds, projection lag and the API
                      beside raw baselines, and check that nothing is lost or repeated
+  kabinet bench load [--rate N] [--duration D] [--clients N] [--db DSN]
+                     a fixed-rate mixed load on the JSON API: p50/p99 per operation,
+                     and every write answered OK counted in the log
   kabinet version    print the version
 
 Configuration comes from the environment; see README.md.

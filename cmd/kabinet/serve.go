@@ -99,8 +99,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := newHTTPServer(mux)
 	fmt.Fprintf(stdout, "kabinet %s listening on http://%s (%s)\n", version, ln.Addr(), b.where)
 	fmt.Fprintf(stdout, "  health: http://%[1]s/healthz  readiness: http://%[1]s/readyz  metrics: http://%[1]s/metrics\n", ln.Addr())
 	fmt.Fprintf(stdout, "  SOAP: http://%[1]s/soap (WSDL: http://%[1]s/soap?wsdl)  JSON: http://%[1]s/api/v1/ (OpenAPI: http://%[1]s/api/v1/openapi.json)\n", ln.Addr())
@@ -246,4 +245,11 @@ func (c *projectionCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(c.lagSeconds, prometheus.GaugeValue, s.Lag.Seconds(), s.Name)
 		ch <- prometheus.MustNewConstMetric(c.events, prometheus.CounterValue, float64(s.Live.Events), s.Name)
 	}
+}
+
+// newHTTPServer is serve's HTTP server: a slow or stalled client is cut off
+// rather than holding a connection for ever.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 }

@@ -16,4 +16,14 @@
 // PostgreSQL and lite.go and lite_raw.go for SQLite. `kabinet bench`
 // prints the report. The go test benchmarks of the event store, the read
 // models and the API edges call the same workloads.
+//
+// Load is the mixed load of `kabinet bench load` (loadrun.go, with
+// loadmix.go, loadseed.go, loadcount.go and loadreport.go), on a scratch
+// database of the same engines: kabinet as serve runs it (the caller
+// starts it, see ServeFunc), clients seeded through the JSON API, then
+// logins, reads, settings changes, bonus spends and claim status changes,
+// each at its fixed share of one rate, driven by vegeta. Every request
+// carries an X-Request-ID of the run, which kabinet stores as the events'
+// correlation ID, so that afterwards the log is checked to hold exactly
+// one event for every write answered 200 and none for any other request.
 package bench

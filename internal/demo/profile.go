@@ -20,6 +20,13 @@ func (l *loader) profile(ctx context.Context, p *person) error {
 			return err
 		}
 	}
+	// Every demo client consented, at the insurer's office, to what their
+	// contracts need; giving the same consent again writes nothing.
+	for _, c := range demoConsents {
+		if _, err := l.website(ctx, "GiveConsent", s, key(p.label, "consent", c.Purpose), &c); err != nil {
+			return err
+		}
+	}
 	// KIAS keeps personal data and scans, and a simulator forgets them when
 	// the process ends; they are written only where missing, so that what a
 	// visitor changed stays.
@@ -83,4 +90,10 @@ func picture(sc scan) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// demoConsents are the consents every demo client gave.
+var demoConsents = []cabinet.GiveConsentRequest{
+	{Purpose: "personal_data", Scope: []string{"iin", "name", "birth_date", "phone", "email", "address", "documents"}},
+	{Purpose: "third_parties", Scope: []string{"iin", "name", "birth_date", "phone", "documents", "vehicle"}},
 }

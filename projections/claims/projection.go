@@ -22,7 +22,7 @@ func (Projection) Name() string { return "claims" }
 
 // Version implements projections.Projection; bump it whenever the schema or
 // the handling of an event changes.
-func (Projection) Version() int { return 1 }
+func (Projection) Version() int { return 2 }
 
 // Tables implements projections.Projection.
 func (Projection) Tables() []string { return []string{claimsTable} }
@@ -94,6 +94,13 @@ func (Projection) Apply(ctx context.Context, tx sqldb.Tx, t projections.Tables, 
 	if err != nil {
 		return err
 	}
+	if err := f.write(ctx, tx, t); err != nil {
+		return err
+	}
+	return projections.Scrub(ctx, tx, batch, `UPDATE `+t[claimsTable]+` SET description = '' WHERE client_id = $1`)
+}
+
+func (f *folded) write(ctx context.Context, tx sqldb.Tx, t projections.Tables) error {
 	if tx.Dialect() == sqldb.SQLite {
 		return f.writeLite(ctx, tx, t[claimsTable])
 	}

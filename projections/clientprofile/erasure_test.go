@@ -50,6 +50,9 @@ func TestErasure(t *testing.T) {
 						State: clientprofile.ErasureDeferred, RequestedAt: start.Add(time.Hour), DeferredBy: client.ErasureActivePolicy,
 					}, p.Erasure)
 					assert.Equal(t, iinA, p.IIN, "nothing is scrubbed while the erasure waits")
+					pending, err := clientprofile.PendingErasures(ctx, e.db)
+					require.NoError(t, err)
+					assert.Equal(t, []uuid.UUID{id}, pending)
 				}
 
 				e.contracts.set(false)
@@ -62,6 +65,9 @@ func TestErasure(t *testing.T) {
 					Erasure: clientprofile.Erasure{State: clientprofile.ErasureErased, RequestedAt: start.Add(time.Hour), ErasedAt: start.Add(2 * time.Hour)},
 				}, e.get(id), "only the ID and the dates stay")
 				assert.True(t, e.get(id).Erased())
+				pending, err := clientprofile.PendingErasures(ctx, e.db)
+				require.NoError(t, err)
+				assert.Empty(t, pending, "an erased client waits for nothing")
 
 				var scrubbed bool
 				require.NoError(t, e.db.QueryRow(ctx, `SELECT iin IS NULL AND phone IS NULL AND first_name IS NULL AND last_name IS NULL
@@ -89,6 +95,9 @@ func TestErasureRequestedWithoutHindrance(t *testing.T) {
 		require.Empty(t, reason)
 		e.catchUp()
 		assert.Equal(t, clientprofile.Erasure{State: clientprofile.ErasureRequested, RequestedAt: start}, e.get(id).Erasure)
+		pending, err := clientprofile.PendingErasures(context.Background(), e.db)
+		require.NoError(t, err)
+		assert.Equal(t, []uuid.UUID{id}, pending, "a request a crash left undone is pending")
 		_, found := e.byPhone(phoneA)
 		assert.True(t, found, "a client is found until the erasure is done")
 	})

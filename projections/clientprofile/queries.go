@@ -181,3 +181,23 @@ func utc(t *time.Time) time.Time {
 	}
 	return t.UTC()
 }
+
+// PendingErasures returns the clients whose erasure was asked for and is not
+// done yet, oldest request first: deferred ones, and any that a crash left
+// between request and completion.
+func PendingErasures(ctx context.Context, q Querier) ([]uuid.UUID, error) {
+	rows, err := q.Query(ctx, `SELECT client_id FROM client_profiles
+		WHERE erasure_requested_at IS NOT NULL AND erased_at IS NULL
+		ORDER BY erasure_requested_at, client_id`)
+	if err != nil {
+		return nil, fmt.Errorf("pending erasures: %w", err)
+	}
+	ids, err := sqldb.CollectRows(rows, func(r sqldb.Row) (uuid.UUID, error) {
+		var id uuid.UUID
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pending erasures: %w", err)
+	}
+	return ids, nil
+}

@@ -21,7 +21,7 @@ func (Projection) Name() string { return "policies" }
 
 // Version implements projections.Projection; bump it whenever the schema or
 // the handling of an event changes.
-func (Projection) Version() int { return 1 }
+func (Projection) Version() int { return 2 }
 
 // Tables implements projections.Projection.
 func (Projection) Tables() []string { return []string{table} }
@@ -111,6 +111,13 @@ func (Projection) Apply(ctx context.Context, tx sqldb.Tx, t projections.Tables, 
 	if err != nil {
 		return err
 	}
+	if err := f.write(ctx, tx, t); err != nil {
+		return err
+	}
+	return projections.Scrub(ctx, tx, batch, `UPDATE `+t[table]+` SET people = '{"holder":{"name":""}}', vehicle = NULL WHERE client_id = $1`)
+}
+
+func (f *folded) write(ctx context.Context, tx sqldb.Tx, t projections.Tables) error {
 	if tx.Dialect() == sqldb.SQLite {
 		return f.applyLite(ctx, tx, t[table])
 	}

@@ -1,8 +1,10 @@
 // Package cabinettest wires a complete cabinet.Service on a fresh database
 // (PostgreSQL, or an SQLite file with Options.SQLite) for tests of the API
 // and its edges: the event store, the projections runner, the command
-// handlers, the partner simulators and one API key of each role. Helpers put
-// clients, policies and claims into it through the command handlers.
+// handlers, the partner simulators (KIAS behind a switch that cuts it off),
+// the clients' data keys with a record of whose key was destroyed, and one
+// API key of each role. Helpers put clients, policies and claims into it
+// through the command handlers.
 package cabinettest
 
 import (
@@ -40,13 +42,15 @@ type Kit struct {
 	Pool       *pgxpool.Pool // PostgreSQL only; nil on SQLite
 	Store      eventstore.Store
 	Runner     *projections.Runner
-	KIAS       *kias.Simulator
+	KIAS       *kias.Simulator // what the service reaches as KIAS, unless SetKIASDown cut it off
 	ESBD       *esbd.Simulator
 	SMS        *sms.Simulator
 	Payments   *payments.Simulator
-	WebsiteKey string // an API key of the website role, named "website"
-	InsurerKey string // an API key of the insurer role, named "kias"
+	Keys       *Shredder // the clients' data keys, and those erasures destroyed
+	WebsiteKey string    // an API key of the website role, named "website"
+	InsurerKey string    // an API key of the insurer role, named "kias"
 
+	kias   *kiasLine    // what the service calls: KIAS behind SetKIASDown's switch
 	offset atomic.Int64 // nanoseconds the kit's clock runs ahead of the real one
 	mu     sync.Mutex
 	last   eventstore.Position
@@ -86,14 +90,17 @@ func New(t testing.TB, opts ...Options) *Kit {
 		return err == nil && live == len(runner.Projections())
 	}, 20*time.Second, 10*time.Millisecond, "the read models' views did not appear")
 
+	keys, err := newShredder(db)
+	require.NoError(t, err)
 	k := &Kit{
 		DB: db, Pool: b.Pool, Store: store, Runner: runner,
 		KIAS: kias.NewSimulator(), ESBD: esbd.NewSimulator(), SMS: sms.NewSimulator(),
-		Payments: payments.NewSimulator("https://pay.example.kz"),
+		Payments: payments.NewSimulator("https://pay.example.kz"), Keys: keys,
 	}
+	k.kias = &kiasLine{sim: k.KIAS}
 	deps, err := cabinet.Assemble(cabinet.Assembly{
 		DB: db, Store: store, Projections: runner,
-		Partners: cabinet.Partners{KIAS: k.KIAS, ESBD: k.ESBD, SMS: k.SMS, Payments: k.Payments},
+		Partners: cabinet.Partners{KIAS: k.kias, ESBD: k.ESBD, SMS: k.SMS, Payments: k.Payments},
 		Secret:   Secret(),
 		Clock:    commands.ClockFunc(k.Now),
 		// Cheap hashing keeps tests fast; production uses the defaults.
@@ -101,6 +108,7 @@ func New(t testing.TB, opts ...Options) *Kit {
 	})
 	require.NoError(t, err)
 	deps.RenderPolicy = pdf.Policy
+	deps.Keys = k.Keys
 	k.Deps = deps
 	cfg := o.Config
 	cfg.Now = k.Now
@@ -158,6 +166,26 @@ func (k *Kit) Settle(t testing.TB) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	require.NoError(t, k.Runner.WaitFor(ctx, pos))
+}
+
+// SettleLog waits until the read models show every event committed so far,
+// including what reactions or a feed wrote, which Settle does not know of.
+// It reads the last position from the table: ReadAll holds back events
+// behind any open transaction, and so may not show the last one yet. A read
+// model that could not store an event would never get there.
+func (k *Kit) SettleLog(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var (
+		head eventstore.Position
+		seq  int64
+	)
+	last := k.DB.Dialect().Pick(`SELECT tx, seq FROM events ORDER BY tx DESC, seq DESC LIMIT 1`,
+		`SELECT 0, seq FROM events ORDER BY seq DESC LIMIT 1`)
+	require.NoError(t, k.DB.QueryRow(ctx, last).Scan(&head.Tx, &seq))
+	head.Seq = uint64(seq)
+	require.NoError(t, k.Runner.WaitFor(ctx, head), "the read models keep up with the log")
 }
 
 var iinSerial atomic.Int64

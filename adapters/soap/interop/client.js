@@ -137,6 +137,15 @@ async function main() {
       return {};
     });
 
+    await step('GiveConsent', async () => {
+      // A list of strings goes out as repeated elements and comes back as
+      // an array, however many there are.
+      const [res] = await client.GiveConsentAsync({ purpose: 'personal_data', scope: ['name', 'iin'] });
+      const scope = res.consent.scope;
+      if (!Array.isArray(scope) || scope.join(',') !== 'iin,name') throw new Error(`scope arrived as ${JSON.stringify(scope)}`);
+      return { code: res.consent.status };
+    });
+
     let policies = [];
     await step('ListPolicies', async () => {
       const [res] = await client.ListPoliciesAsync({});
