@@ -29,7 +29,9 @@ type Config struct {
 	// Open puts back the personal data of an event the relay published
 	// sealed (internal/pii), before a reaction gets it: the store the relay
 	// reads gives sealed payloads, so that the bus's transport, and
-	// JetStream's files, never hold personal data in plain text. Nil when the
+	// JetStream's files, never hold personal data in plain text. An error
+	// that is an outage is waited out; any other (the sealed data was
+	// altered) sets the event aside in the poison queue. Nil when the
 	// store's events are not sealed.
 	Open func(ctx context.Context, e *eventstore.RecordedEvent) error
 

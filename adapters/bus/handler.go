@@ -89,7 +89,13 @@ func (h *reactionHandler) handle(hard context.Context, msg *message.Message) err
 
 	if h.cfg.Open != nil {
 		if err := h.cfg.Open(msg.Context(), &e); err != nil {
-			return h.stall(msg.Context(), log, err)
+			if outage(err) || msg.Context().Err() != nil {
+				return h.stall(msg.Context(), log, err)
+			}
+			// Its sealed personal data does not open (altered in the log):
+			// no retry will change that, and the reaction must not see the
+			// event without it.
+			return h.setAside(msg.Context(), hard, c, log, 1, err)
 		}
 	}
 	attempts, err := h.carryOut(hard, msg.Context(), log, e)
@@ -104,11 +110,17 @@ func (h *reactionHandler) handle(hard context.Context, msg *message.Message) err
 		log.Info("delivery ended (the bus is stopping, or the ack wait passed); the event will come again", "attempts", attempts)
 		return err
 	}
-	if err := c.poison(hard, attempts, err); err != nil {
-		return h.stall(msg.Context(), log, err)
+	return h.setAside(msg.Context(), hard, c, log, attempts, err)
+}
+
+// setAside puts the event in the poison queue for this reaction, after
+// attempts that ended in failure.
+func (h *reactionHandler) setAside(delivery, hard context.Context, c *claim, log *slog.Logger, attempts int, failure error) error {
+	if err := c.poison(hard, attempts, failure); err != nil {
+		return h.stall(delivery, log, err)
 	}
 	h.outages.Store(0)
-	log.Error("reaction gave up; event is in the poison queue", "attempts", attempts, "error", err.Error())
+	log.Error("reaction gave up; event is in the poison queue", "attempts", attempts, "error", failure.Error())
 	return nil
 }
 
