@@ -3,7 +3,6 @@ package cabinet
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -36,7 +35,11 @@ func (s *Service) keepScanCopy(ctx context.Context, clientID uuid.UUID, scan kia
 func (s *Service) storeScanCopy(ctx context.Context, clientID uuid.UUID, scan kias.Scan) error {
 	kctx, cancel := s.partner(ctx)
 	defer cancel()
-	box, err := s.d.Keys.SealBlob(kctx, clientID, scanCopyRef(scan.ID), packScan(scan.FileName, scan.Content))
+	nameBox, err := s.d.Keys.SealBlob(kctx, clientID, scanNameRef(scan.ID), []byte(scan.FileName))
+	if err != nil {
+		return fmt.Errorf("seal copy of scan %s: %w", scan.ID, err)
+	}
+	contentBox, err := s.d.Keys.SealBlob(kctx, clientID, scanCopyRef(scan.ID), scan.Content)
 	if err != nil {
 		return fmt.Errorf("seal copy of scan %s: %w", scan.ID, err)
 	}
@@ -49,14 +52,14 @@ func (s *Service) storeScanCopy(ctx context.Context, clientID uuid.UUID, scan ki
 	// Of two uploads of one kind at once, the scan KIAS took last stays,
 	// whichever copy is stored last.
 	_, err = s.d.DB.Exec(ctx, `
-		INSERT INTO scan_copies (client_id, scan_id, kind, content_type, size, sha256, uploaded_at, sealed, stored_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		INSERT INTO scan_copies (client_id, scan_id, kind, content_type, size, sha256, uploaded_at, sealed_name, sealed_content, stored_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (client_id, kind) DO UPDATE SET scan_id = excluded.scan_id, content_type = excluded.content_type,
 			size = excluded.size, sha256 = excluded.sha256, uploaded_at = excluded.uploaded_at,
-			sealed = excluded.sealed, stored_at = excluded.stored_at
+			sealed_name = excluded.sealed_name, sealed_content = excluded.sealed_content, stored_at = excluded.stored_at
 		WHERE scan_copies.uploaded_at <= excluded.uploaded_at`,
 		clientID, scan.ID, string(scan.Kind), scan.ContentType, int64(len(scan.Content)), hex.EncodeToString(sum[:]),
-		uploaded, box, now)
+		uploaded, nameBox, contentBox, now)
 	if err != nil {
 		return fmt.Errorf("store copy of scan %s: %w", scan.ID, err)
 	}
@@ -82,11 +85,14 @@ func (s *Service) scanCopies(ctx context.Context, clientID uuid.UUID, scanID str
 
 func (s *Service) openScanCopies(ctx context.Context, clientID uuid.UUID, scanID string) ([]kias.Scan, error) {
 	type stored struct {
-		scan   kias.Scan
-		sealed []byte
+		scan          kias.Scan
+		name, content []byte
 	}
+	// A list opens the names only, and reads no content.
 	rows, err := s.d.DB.Query(ctx, `
-		SELECT scan_id, kind, content_type, size, sha256, uploaded_at, sealed FROM scan_copies
+		SELECT scan_id, kind, content_type, size, sha256, uploaded_at, sealed_name,
+			CASE WHEN $2 = '' THEN NULL ELSE sealed_content END
+		FROM scan_copies
 		WHERE client_id = $1 AND ($2 = '' OR scan_id = $2)
 		ORDER BY uploaded_at, scan_id`, clientID, scanID)
 	if err != nil {
@@ -95,42 +101,44 @@ func (s *Service) openScanCopies(ctx context.Context, clientID uuid.UUID, scanID
 	found, err := sqldb.CollectRows(rows, func(r sqldb.Row) (stored, error) {
 		var x stored
 		var kind string
-		err := r.Scan(&x.scan.ID, &kind, &x.scan.ContentType, &x.scan.Size, &x.scan.SHA256, &x.scan.UploadedAt, &x.sealed)
+		err := r.Scan(&x.scan.ID, &kind, &x.scan.ContentType, &x.scan.Size, &x.scan.SHA256, &x.scan.UploadedAt, &x.name, &x.content)
 		x.scan.Kind, x.scan.UploadedAt = kias.ScanKind(kind), x.scan.UploadedAt.UTC()
 		return x, err
 	})
 	if err != nil {
 		return nil, err
 	}
+	kctx, cancel := s.partner(ctx)
+	defer cancel()
 	out := make([]kias.Scan, len(found))
 	for i, x := range found {
-		if out[i], err = s.openScanCopy(ctx, clientID, x.scan, x.sealed); err != nil {
+		if out[i], err = s.openScanCopy(kctx, clientID, x.scan, x.name, x.content); err != nil {
 			return nil, err
-		}
-		if scanID == "" {
-			out[i].Content = nil
 		}
 	}
 	return out, nil
 }
 
-// openScanCopy puts the file name and content sealed in box into sc, after
-// checking that the content is the one the row describes.
-func (s *Service) openScanCopy(ctx context.Context, clientID uuid.UUID, sc kias.Scan, box []byte) (kias.Scan, error) {
-	kctx, cancel := s.partner(ctx)
-	defer cancel()
-	plain, err := s.d.Keys.OpenBlob(kctx, clientID, scanCopyRef(sc.ID), box)
+// openScanCopy puts the file name sealed in nameBox into sc and, when
+// contentBox is not nil, the content sealed in it, after checking that the
+// content is the one the row describes.
+func (s *Service) openScanCopy(ctx context.Context, clientID uuid.UUID, sc kias.Scan, nameBox, contentBox []byte) (kias.Scan, error) {
+	name, err := s.d.Keys.OpenBlob(ctx, clientID, scanNameRef(sc.ID), nameBox)
 	if err != nil {
 		return sc, fmt.Errorf("open copy of scan %s: %w", sc.ID, err)
 	}
-	name, content, err := unpackScan(plain)
+	sc.FileName = string(name)
+	if contentBox == nil {
+		return sc, nil
+	}
+	content, err := s.d.Keys.OpenBlob(ctx, clientID, scanCopyRef(sc.ID), contentBox)
 	if err != nil {
 		return sc, fmt.Errorf("open copy of scan %s: %w", sc.ID, err)
 	}
 	if sum := sha256.Sum256(content); int64(len(content)) != sc.Size || hex.EncodeToString(sum[:]) != sc.SHA256 {
 		return sc, fmt.Errorf("open copy of scan %s: the content does not match its size and hash", sc.ID)
 	}
-	sc.FileName, sc.Content = name, content
+	sc.Content = content
 	return sc, nil
 }
 
@@ -185,22 +193,10 @@ func (s *Service) servedFromCopies(ctx context.Context, err error) {
 	s.cfg.Logger.WarnContext(ctx, "partner call", "call", "KIAS", "error", err, "answered_from", "scan_copies")
 }
 
-// scanCopyRef is what a copy's box is bound to besides its owner: the
-// scan's ID, so that a box moved to another scan's row does not open.
+// scanCopyRef and scanNameRef are what a copy's content and file name
+// are sealed bound to besides their owner: the scan's ID, so that a box
+// moved to another scan's row, or from the name to the content, does not
+// open.
 func scanCopyRef(scanID string) string { return "scan:" + scanID }
 
-// packScan puts a file name and content into one piece to seal: the name's
-// length as a uvarint, the name, the content.
-func packScan(name string, content []byte) []byte {
-	b := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+len(name)+len(content)), uint64(len(name)))
-	return append(append(b, name...), content...)
-}
-
-func unpackScan(b []byte) (name string, content []byte, err error) {
-	n, size := binary.Uvarint(b)
-	if size <= 0 || n > uint64(len(b)-size) {
-		return "", nil, errors.New("malformed sealed scan")
-	}
-	rest := b[size:]
-	return string(rest[:n]), rest[n:], nil
-}
+func scanNameRef(scanID string) string { return "scan-name:" + scanID }

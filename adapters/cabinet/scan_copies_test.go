@@ -31,18 +31,19 @@ var markedPNG = append(append([]byte{}, png...), contentMarker...)
 
 // copyRow is a row of scan_copies, every column as stored.
 type copyRow struct {
-	ClientID    uuid.UUID
-	ScanID      string
-	Kind        string
-	ContentType string
-	Size        int64
-	SHA256      string
-	UploadedAt  time.Time
-	Sealed      []byte
-	StoredAt    time.Time
+	ClientID      uuid.UUID
+	ScanID        string
+	Kind          string
+	ContentType   string
+	Size          int64
+	SHA256        string
+	UploadedAt    time.Time
+	SealedName    []byte
+	SealedContent []byte
+	StoredAt      time.Time
 }
 
-// raw is every column's stored bytes, the sealed one as it is.
+// raw is every column's stored bytes, the sealed ones as they are.
 func (r copyRow) raw() []byte {
 	var b bytes.Buffer
 	for _, s := range []string{r.ClientID.String(), r.ScanID, r.Kind, r.ContentType, r.SHA256,
@@ -50,7 +51,9 @@ func (r copyRow) raw() []byte {
 		b.WriteString(s)
 		b.WriteByte(0)
 	}
-	b.Write(r.Sealed)
+	b.Write(r.SealedName)
+	b.WriteByte(0)
+	b.Write(r.SealedContent)
 	return b.Bytes()
 }
 
@@ -58,12 +61,12 @@ func (r copyRow) raw() []byte {
 func scanCopies(t *testing.T, k *cabinettest.Kit, clientID uuid.UUID) []copyRow {
 	t.Helper()
 	rows, err := k.DB.Query(t.Context(), `
-		SELECT client_id, scan_id, kind, content_type, size, sha256, uploaded_at, sealed, stored_at
+		SELECT client_id, scan_id, kind, content_type, size, sha256, uploaded_at, sealed_name, sealed_content, stored_at
 		FROM scan_copies WHERE client_id = $1 ORDER BY scan_id`, clientID)
 	require.NoError(t, err)
 	out, err := sqldb.CollectRows(rows, func(r sqldb.Row) (copyRow, error) {
 		var x copyRow
-		return x, r.Scan(&x.ClientID, &x.ScanID, &x.Kind, &x.ContentType, &x.Size, &x.SHA256, &x.UploadedAt, &x.Sealed, &x.StoredAt)
+		return x, r.Scan(&x.ClientID, &x.ScanID, &x.Kind, &x.ContentType, &x.Size, &x.SHA256, &x.UploadedAt, &x.SealedName, &x.SealedContent, &x.StoredAt)
 	})
 	require.NoError(t, err)
 	return out
@@ -75,9 +78,9 @@ func putBack(t *testing.T, k *cabinettest.Kit, rows ...copyRow) {
 	t.Helper()
 	for _, r := range rows {
 		_, err := k.DB.Exec(t.Context(), `
-			INSERT INTO scan_copies (client_id, scan_id, kind, content_type, size, sha256, uploaded_at, sealed, stored_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			r.ClientID, r.ScanID, r.Kind, r.ContentType, r.Size, r.SHA256, r.UploadedAt, r.Sealed, r.StoredAt)
+			INSERT INTO scan_copies (client_id, scan_id, kind, content_type, size, sha256, uploaded_at, sealed_name, sealed_content, stored_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			r.ClientID, r.ScanID, r.Kind, r.ContentType, r.Size, r.SHA256, r.UploadedAt, r.SealedName, r.SealedContent, r.StoredAt)
 		require.NoError(t, err)
 	}
 }
@@ -108,7 +111,8 @@ func testScanCopiesHoldNoPlainNameOrContent(t *testing.T, o cabinettest.Options)
 	require.Len(t, rows, 1, "the upload keeps a copy")
 	got := rows[0]
 	assert.Equal(t, copyRow{ClientID: c.ID, ScanID: up.ScanID, Kind: "id_card", ContentType: "image/png",
-		Size: int64(len(markedPNG)), SHA256: hash(string(markedPNG)), UploadedAt: got.UploadedAt, Sealed: got.Sealed, StoredAt: got.StoredAt}, got)
+		Size: int64(len(markedPNG)), SHA256: hash(string(markedPNG)), UploadedAt: got.UploadedAt,
+		SealedName: got.SealedName, SealedContent: got.SealedContent, StoredAt: got.StoredAt}, got)
 	assert.Equal(t, dateTime(t, up.UploadedAt), got.UploadedAt.UTC())
 	for _, plain := range []string{contentMarker, nameMarker, name, string(markedPNG[8:40])} {
 		assert.False(t, bytes.Contains(got.raw(), []byte(plain)), "the row holds %q in plain", plain)
@@ -116,12 +120,16 @@ func testScanCopiesHoldNoPlainNameOrContent(t *testing.T, o cabinettest.Options)
 
 	// The markers are in what is sealed, so the search above could have
 	// found them.
-	opened, err := k.Keys.OpenBlob(t.Context(), c.ID, cabinet.ScanCopyRef(up.ScanID), got.Sealed)
+	opened, err := k.Keys.OpenBlob(t.Context(), c.ID, cabinet.ScanNameRef(up.ScanID), got.SealedName)
 	require.NoError(t, err)
-	assert.True(t, bytes.Contains(opened, []byte(name)))
-	assert.True(t, bytes.HasSuffix(opened, markedPNG))
-	_, err = k.Keys.OpenBlob(t.Context(), c.ID, cabinet.ScanCopyRef("SCAN-OTHER"), got.Sealed)
+	assert.Equal(t, name, string(opened))
+	opened, err = k.Keys.OpenBlob(t.Context(), c.ID, cabinet.ScanCopyRef(up.ScanID), got.SealedContent)
+	require.NoError(t, err)
+	assert.Equal(t, markedPNG, opened)
+	_, err = k.Keys.OpenBlob(t.Context(), c.ID, cabinet.ScanCopyRef("SCAN-OTHER"), got.SealedContent)
 	assert.Error(t, err, "a copy opens only as the scan it was sealed for")
+	_, err = k.Keys.OpenBlob(t.Context(), c.ID, cabinet.ScanCopyRef(up.ScanID), got.SealedName)
+	assert.Error(t, err, "a sealed name does not open as content")
 
 	// A scan of the same kind replaces the copy, as it replaces the scan in
 	// KIAS; another kind is kept beside it.
@@ -164,6 +172,14 @@ func testScansAreServedFromTheCopiesWhileKIASIsDown(t *testing.T, o cabinettest.
 	log = accessLog(t, k, c.IIN)
 	assert.Equal(t, "ListDocumentScans", log[0].Operation)
 	assert.Equal(t, []string{"scan:" + listed[0].ScanID, "scan:" + listed[1].ScanID}, log[0].Fields)
+
+	// A list opens the names and reads no content: a copy whose content
+	// was damaged still lists, and only its download fails.
+	_, err := k.DB.Exec(t.Context(), `UPDATE scan_copies SET sealed_content = $1 WHERE scan_id = $2`, []byte("damaged"), id.ScanID)
+	require.NoError(t, err)
+	list = call[cabinet.ListDocumentScansResponse](t, k, "ListDocumentScans", mine, &cabinet.ListDocumentScansRequest{}).Scans
+	assert.Equal(t, listed, list)
+	wantError(t, refused(t, k, "GetDocumentScan", mine, &cabinet.GetDocumentScanRequest{ScanID: id.ScanID}), cabinet.CodeUnavailable, "")
 
 	// Another client's scan is not served from its copy: the answer is the
 	// one for a scan that has no copy, which cannot be told apart while
@@ -237,7 +253,7 @@ func testErasureDeletesTheCopiesAndNoRestoredCopyOpens(t *testing.T, o cabinette
 	upload(t, k, session(k, other.Session.SessionToken), "id_card", "id.png", png)
 	backup := scanCopies(t, k, c.ID)
 	require.Len(t, backup, 2)
-	_, err := k.Keys.OpenBlob(t.Context(), c.ID, cabinet.ScanCopyRef(up.ScanID), backup[0].Sealed)
+	_, err := k.Keys.OpenBlob(t.Context(), c.ID, cabinet.ScanCopyRef(up.ScanID), backup[0].SealedContent)
 	require.NoError(t, err, "the copy opens before the erasure")
 
 	got := call[cabinet.RequestErasureResponse](t, k, "RequestErasure", mine, &cabinet.RequestErasureRequest{})
@@ -247,7 +263,7 @@ func testErasureDeletesTheCopiesAndNoRestoredCopyOpens(t *testing.T, o cabinette
 
 	putBack(t, k, backup...)
 	for _, r := range backup {
-		_, err := k.Keys.OpenBlob(t.Context(), c.ID, cabinet.ScanCopyRef(r.ScanID), r.Sealed)
+		_, err := k.Keys.OpenBlob(t.Context(), c.ID, cabinet.ScanCopyRef(r.ScanID), r.SealedContent)
 		assert.ErrorIs(t, err, pii.ErrErased, "a copy restored from a backup does not open")
 	}
 	n, err := k.Service.Sweep(t.Context())

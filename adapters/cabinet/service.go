@@ -48,7 +48,7 @@
 //
 // Scans: KIAS is the system of record for a client's scans, and kabinet keeps
 // a copy of each scan uploaded through it (the scan_copies table), its file
-// name and content sealed with the client's data key (Deps.Keys), so that
+// name and content each sealed with the client's data key (Deps.Keys), so that
 // the client can list and download their scans while KIAS is out of reach.
 // KIAS is asked first all the same: it holds scans that reached it by other
 // ways, and it may have replaced or removed one; the copy answers only when

@@ -10,7 +10,8 @@ CREATE TABLE scan_copies (
     size         INTEGER NOT NULL,
     sha256       TEXT NOT NULL,
     uploaded_at  INTEGER NOT NULL,
-    sealed       BLOB NOT NULL,
+    sealed_name    BLOB NOT NULL,
+    sealed_content BLOB NOT NULL,
     stored_at    INTEGER NOT NULL,
     PRIMARY KEY (client_id, scan_id),
     CONSTRAINT scan_copies_one_per_kind UNIQUE (client_id, kind)
