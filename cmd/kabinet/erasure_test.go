@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
+	"github.com/kabinet/kabinet/adapters/sms"
 	"github.com/kabinet/kabinet/domain/kz"
 	"github.com/kabinet/kabinet/internal/pgtest"
 )
@@ -28,6 +31,7 @@ type erasedPerson struct {
 	iin, driverIIN                    kz.IIN
 	first, last, phone, email         string
 	driver, plate, vin, model, report string
+	scanName, scanText                string // the file name of a scan, and a string in its content
 }
 
 func newErasedPerson(t *testing.T) erasedPerson {
@@ -36,14 +40,15 @@ func newErasedPerson(t *testing.T) erasedPerson {
 		iin: iins[37], driverIIN: iins[38],
 		first: "Меруертгүл", last: "Жанболатқызы", phone: "+77071230987", email: "meruertgul.zh@example.kz",
 		driver: "Ерасылбек Жанболатұлы", plate: "909ZQZ05", vin: "XW8ZZZ61ZKG123987", model: "Octavia Scout",
-		report: "Разбито зеркало у дома на улице Жамбыла, 114",
+		report:   "Разбито зеркало у дома на улице Жамбыла, 114",
+		scanName: "Удостоверение_Жанболатқызы_2024.png", scanText: "scan-of-id-card-4c1e9b",
 	}
 }
 
 // identifying is every string that would tell who the client was.
 func (p erasedPerson) identifying() []string {
 	return []string{p.iin.String(), p.driverIIN.String(), p.first, p.last, p.phone,
-		strings.TrimPrefix(p.phone, "+"), p.email, p.driver, p.plate, p.vin, p.model, p.report}
+		strings.TrimPrefix(p.phone, "+"), p.email, p.driver, p.plate, p.vin, p.model, p.report, p.scanName, p.scanText}
 }
 
 // TestErasureLeavesNoPersonalData erases a client through the API and then
@@ -81,6 +86,14 @@ func testErasure(t *testing.T, dump func(*testing.T) string) {
 	insurer, _, _ := strings.Cut(cli("apikey", "create", "office", "--role", "insurer"), "\n")
 	website, _, _ := strings.Cut(cli("apikey", "create", "site", "--role", "website"), "\n")
 
+	// The SMS gateway is the test's, so that the client's access code can
+	// be read and the client can log in and upload a scan.
+	gateway := sms.NewSimulator()
+	gw := httptest.NewServer(gateway.Handler())
+	t.Cleanup(gw.Close)
+	t.Setenv("KABINET_SMS_URL", gw.URL)
+	t.Setenv("KABINET_SMS_API_KEY", "erasure-test")
+
 	s := startServe(t)
 	s.waitReady(t, time.Minute)
 	post := func(key, path string, body any, out any) {
@@ -109,6 +122,28 @@ func testErasure(t *testing.T, dump func(*testing.T) string) {
 	var reg cabinet.RegisterAfterPurchaseResponse
 	post(website, "/registrations/after-purchase", cabinet.RegisterAfterPurchaseRequest{
 		IIN: p.iin.String(), Phone: p.phone, PolicyNumber: "OGPO-E-1", FirstName: p.first, LastName: p.last}, &reg)
+	// The client logs in with the code the purchase sent and uploads a
+	// scan, of which kabinet keeps a sealed copy.
+	var msg sms.Message
+	require.Eventually(t, func() bool {
+		var ok bool
+		msg, ok = gateway.Last(kz.MustParsePhone(p.phone))
+		return ok
+	}, 30*time.Second, 20*time.Millisecond, "the purchase sends an access code")
+	code := regexp.MustCompile(`\d{4,8}`).FindString(msg.Text)
+	var login cabinet.LoginResponse
+	body, err := json.Marshal(cabinet.LoginRequest{Login: p.iin.String(), AccessCode: code})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, s.call(t, http.MethodPost, "/sessions", website, "", string(body), &login))
+	scan := append([]byte("\x89PNG\r\n\x1a\n"), p.scanText...)
+	body, err = json.Marshal(cabinet.UploadDocumentScanRequest{Kind: "id_card", FileName: p.scanName, ContentType: "image/png", Content: scan})
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, s.call(t, http.MethodPost, "/me/scans", website, login.Session.Token, string(body), nil))
+	var scans cabinet.ListDocumentScansResponse
+	require.Equal(t, http.StatusOK, s.call(t, http.MethodGet, "/me/scans", website, login.Session.Token, "", &scans))
+	require.Len(t, scans.Scans, 1)
+	assert.Equal(t, p.scanName, scans.Scans[0].FileName)
+
 	post(insurer, "/insurer/claims", cabinet.ReportClaimRequest{
 		Number: "VD-E-1", KIASContractID: "KD-E-1", Kind: "vandalism", Description: p.report}, nil)
 	post(insurer, "/insurer/claims/VD-E-1/status", map[string]string{"status": "withdrawn"}, nil)
@@ -126,7 +161,7 @@ func testErasure(t *testing.T, dump func(*testing.T) string) {
 	assert.Equal(t, reg.ClientID, erased.ClientID)
 	// Nothing personal can be kept for the client any more: a new contract
 	// of theirs is refused, clearly, and writes nothing.
-	body, err := json.Marshal(cabinet.IssuePolicyRequest{
+	body, err = json.Marshal(cabinet.IssuePolicyRequest{
 		KIASContractID: "KD-E-2", Number: "OGPO-E-2", Product: "ogpo_vts", Insurer: "АО «Страховая компания»",
 		StartsOn: cabinet.Date(today.Format(time.DateOnly)), EndsOn: cabinet.Date(today.AddDate(1, 0, -1).Format(time.DateOnly)),
 		Holder:  cabinet.PersonInput{Name: p.last + " " + p.first, IIN: p.iin.String()},
