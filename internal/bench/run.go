@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kabinet/kabinet/internal/sqldb"
 	"github.com/kabinet/kabinet/internal/synth"
 )
 
@@ -115,6 +116,9 @@ func runLogPart(ctx context.Context, t target, sz Sizes, rep *Report, progress f
 		return fmt.Errorf("fill the log: %w", err)
 	}
 	progress("filled %d events in %s", n, time.Since(start).Round(time.Second))
+	if err := awaitVisible(ctx, t.db(), n, progress); err != nil {
+		return err
+	}
 	row, readAll, err := runReadAll(ctx, t, n, sz.ReadAllRounds, progress)
 	if err != nil {
 		return err
@@ -131,4 +135,38 @@ func runLogPart(ctx context.Context, t target, sz Sizes, rep *Report, progress f
 	}
 	rep.Rows = append(rep.Rows, rows...)
 	return nil
+}
+
+// visibleWait bounds how long awaitVisible waits for the log.
+const visibleWait = 2 * time.Minute
+
+// awaitVisible waits until all want events of the log are visible to its
+// readers. On PostgreSQL a write transaction open anywhere on the server,
+// in any database, holds back every event committed after it began; the
+// reading workloads must not measure a log cut short by it.
+func awaitVisible(ctx context.Context, db sqldb.DB, want int64, progress func(string, ...any)) error {
+	count := db.Dialect().Pick(
+		`SELECT count(*) FROM events WHERE tx < pg_snapshot_xmin(pg_current_snapshot())`,
+		`SELECT count(*) FROM events`)
+	ctx, cancel := context.WithTimeout(ctx, visibleWait)
+	defer cancel()
+	told := false
+	for {
+		var n int64
+		if err := db.QueryRow(ctx, count).Scan(&n); err != nil {
+			return fmt.Errorf("wait for the log to be visible: %w", err)
+		}
+		if n >= want {
+			return nil
+		}
+		if !told {
+			progress("waiting for %d of %d events: a write transaction open elsewhere on the server holds readers back (kabinet frontier names it)", want-n, want)
+			told = true
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for the log to be visible: %d of %d events after %s: %w", n, want, visibleWait, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
