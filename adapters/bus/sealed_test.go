@@ -25,23 +25,15 @@ import (
 func TestSealedEventsAreOpenedForReactions(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, backend dbtest.Backend) {
-		master := make([]byte, pii.KeySize)
-		_, _ = rand.Read(master)
-		keys, err := pii.NewKeyring(backend.DB, master)
-		require.NoError(t, err)
-		sealed := pii.Wrap(backend.Store, pii.NewSealer(keys, wire.Personal{Type: "test.happened", Members: []string{"name"}}))
+		sealed := sealedStore(t, backend)
 
 		rec := newRecorder()
-		in := onBackend(backend)
-		in.store = sealed.Sealed()
-		cfg := testConfig(t, "a")
-		cfg.Open = sealed.Sealer().Open
-		b := start(t, in, []reactions.Reaction{rec.reaction("RecordOnHappened", "a", nil, "test.happened")}, cfg)
+		b, _ := startSealed(t, backend, sealed, rec)
 
 		stream := eventstore.StreamName("client", uuid.New())
 		data, _ := json.Marshal(map[string]string{"name": "Айгерим", "kind": "x"})
 		ev := eventstore.Event{ID: uuid.New(), Type: "test.happened", SchemaVersion: 1, Data: data, OccurredAt: time.Now()}
-		_, err = sealed.Append(context.Background(), stream, eventstore.NoStream, ev)
+		_, err := sealed.Append(context.Background(), stream, eventstore.NoStream, ev)
 		require.NoError(t, err)
 		stored, err := backend.Store.Load(context.Background(), stream, 1)
 		require.NoError(t, err)
@@ -60,11 +52,7 @@ func TestAnEventThatDoesNotOpenIsSetAside(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, backend dbtest.Backend) {
 		ctx := context.Background()
-		master := make([]byte, pii.KeySize)
-		_, _ = rand.Read(master)
-		keys, err := pii.NewKeyring(backend.DB, master)
-		require.NoError(t, err)
-		sealed := pii.Wrap(backend.Store, pii.NewSealer(keys, wire.Personal{Type: "test.happened", Members: []string{"name"}}))
+		sealed := sealedStore(t, backend)
 
 		stream := eventstore.StreamName("client", uuid.New())
 		var events []eventstore.Event
@@ -72,7 +60,7 @@ func TestAnEventThatDoesNotOpenIsSetAside(t *testing.T) {
 			data, _ := json.Marshal(map[string]string{"name": name})
 			events = append(events, eventstore.Event{ID: uuid.New(), Type: "test.happened", SchemaVersion: 1, Data: data, OccurredAt: time.Now()})
 		}
-		_, err = sealed.Append(ctx, stream, eventstore.NoStream, events...)
+		_, err := sealed.Append(ctx, stream, eventstore.NoStream, events...)
 		require.NoError(t, err)
 
 		// Flip one bit of the second event's ciphertext.
@@ -92,11 +80,7 @@ func TestAnEventThatDoesNotOpenIsSetAside(t *testing.T) {
 		require.NoError(t, err)
 
 		rec := newRecorder()
-		in := onBackend(backend)
-		in.store = sealed.Sealed()
-		cfg := testConfig(t, "a")
-		cfg.Open = sealed.Sealer().Open
-		b := start(t, in, []reactions.Reaction{rec.reaction("RecordOnHappened", "a", nil, "test.happened")}, cfg)
+		b, in := startSealed(t, backend, sealed, rec)
 
 		rec.waitFor(t, 2, 30*time.Second)
 		var failures []bus.Failure
@@ -112,4 +96,26 @@ func TestAnEventThatDoesNotOpenIsSetAside(t *testing.T) {
 		assert.Contains(t, f.Reason, "open")
 		assert.NotContains(t, f.Reason, "Нурлан")
 	})
+}
+
+// sealedStore wraps the backend's store so that the name in a
+// test.happened event is sealed, under a master key of its own.
+func sealedStore(t *testing.T, backend dbtest.Backend) *pii.Store {
+	t.Helper()
+	master := make([]byte, pii.KeySize)
+	_, _ = rand.Read(master)
+	keys, err := pii.NewKeyring(backend.DB, master)
+	require.NoError(t, err)
+	return pii.Wrap(backend.Store, pii.NewSealer(keys, wire.Personal{Type: "test.happened", Members: []string{"name"}}))
+}
+
+// startSealed starts a bus that relays the sealed payloads of s, as serve
+// does, and opens them for rec's reaction to test.happened.
+func startSealed(t *testing.T, backend dbtest.Backend, s *pii.Store, rec *recorder) (*running, instance) {
+	t.Helper()
+	in := onBackend(backend)
+	in.store = s.Sealed()
+	cfg := testConfig(t, "a")
+	cfg.Open = s.Sealer().Open
+	return start(t, in, []reactions.Reaction{rec.reaction("RecordOnHappened", "a", nil, "test.happened")}, cfg), in
 }
