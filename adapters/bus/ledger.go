@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -123,15 +122,7 @@ func reason(err error) string {
 	if err == nil {
 		return ""
 	}
-	s := text.Replace(err.Error())
-	if len(s) <= maxReason {
-		return s
-	}
-	cut := maxReason
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
+	return text.Clip(text.Replace(err.Error()), maxReason)
 }
 
 // Failure is one entry of the poison queue.

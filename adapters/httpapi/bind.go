@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
+	"github.com/kabinet/kabinet/internal/text"
 )
 
 // maxBody is the largest request body accepted, the same on both protocols.
@@ -265,11 +266,7 @@ func join(path, name string) string {
 
 // clip shortens a name the caller made up before it goes into an answer.
 func clip(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	return strings.ToValidUTF8(s[:max], "") + "…"
+	return text.Clip(s, 64)
 }
 
 func invalid(field, format string, args ...any) *cabinet.Error {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/kabinet/kabinet/domain/kz"
@@ -257,10 +256,7 @@ func (p *FeedPoller) reject(ctx context.Context, c Change, reason error) error {
 // Its text is made storable first: PostgreSQL refuses a NUL and invalid
 // UTF-8, and a refused insert would stop the feed at this change.
 func (p *FeedPoller) recordReject(ctx context.Context, db sqldb.Querier, c Change, reason error) error {
-	msg := text.Replace(reason.Error())
-	if len(msg) > 1000 {
-		msg = strings.ToValidUTF8(msg[:1000], "") // cut at a character boundary
-	}
+	msg := text.Clip(text.Replace(reason.Error()), 1000)
 	_, err := db.Exec(ctx, `INSERT INTO kias_feed_rejects (name, change_id, cursor, kind, reason)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name, change_id) DO NOTHING`,
 		p.cfg.Name, rejectKey(c), text.Replace(c.Cursor), text.Replace(string(c.Kind)), msg)

@@ -32,6 +32,20 @@ func Replace(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
+// Clip shortens s to at most max bytes and an ellipsis, cutting at a
+// character boundary; a shorter s is returned as it is. What it keeps is
+// valid UTF-8.
+func Clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strings.ToValidUTF8(s[:cut], "") + "…"
+}
+
 // Unstorable looks at every string in v and returns the path of the first
 // one that is not Storable; found is false when all are. It follows
 // pointers, interfaces, the exported fields of structs, and the elements of

@@ -116,3 +116,11 @@ func FuzzReplace(f *testing.F) {
 		}
 	})
 }
+
+func TestClipCutsAtACharacterBoundary(t *testing.T) {
+	assert.Equal(t, "Айгерим", text.Clip("Айгерим", 14), "a string that fits is kept")
+	assert.Equal(t, "Ай…", text.Clip("Айгерим", 5), "the cut falls back to the start of a character")
+	assert.Equal(t, "Ай…", text.Clip("Айгерим", 4))
+	assert.Equal(t, "ab…", text.Clip("ab\xffcdef", 3), "what is kept is valid UTF-8")
+	assert.Equal(t, "…", text.Clip("Ж", 1))
+}
