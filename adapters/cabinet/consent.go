@@ -14,9 +14,8 @@ import (
 // Bounds of a consent: a purpose code, and a scope of a few categories of
 // data, each a short code.
 const (
-	maxScopeItems    = 20
-	maxScopeLength   = 64
-	maxPurposeLength = 64
+	maxScopeItems  = 20
+	maxScopeLength = 64
 )
 
 // consentPurposes are the purposes a client may consent to through the API.
@@ -80,8 +79,8 @@ func (s *Service) GiveConsent(ctx context.Context, c Caller, req *GiveConsentReq
 // one recorded outside the API under a code GiveConsent does not offer.
 func (s *Service) WithdrawConsent(ctx context.Context, c Caller, req *WithdrawConsentRequest) (*WithdrawConsentResponse, error) {
 	purpose := client.Purpose(strings.TrimSpace(req.Purpose))
-	if purpose == "" || len(purpose) > maxPurposeLength {
-		return nil, invalid("purpose", "is required: a code of at most %d characters", maxPurposeLength)
+	if purpose == "" || len(purpose) > client.MaxPurposeLength {
+		return nil, invalid("purpose", "is required: a code of at most %d characters", client.MaxPurposeLength)
 	}
 	res, err := s.d.Clients.WithdrawConsent(ctx, c.commandID("WithdrawConsent", 0), c.ClientID, purpose)
 	if err := s.settled(ctx, res, err); err != nil {

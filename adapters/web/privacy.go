@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
+	"github.com/kabinet/kabinet/domain/client"
 )
 
 // consentPurpose is a purpose the site asks consent for: what it is called,
@@ -18,12 +19,12 @@ type consentPurpose struct {
 // consentPurposes are shown in this order, each whether or not a consent is
 // on file.
 var consentPurposes = []consentPurpose{
-	{"personal_data", "Обработка персональных данных", "Чтобы заключать и обслуживать ваши договоры страхования.",
-		[]string{"iin", "name", "birth_date", "phone", "email", "address", "documents"}},
-	{"third_parties", "Передача данных третьим лицам", "В ЕСБД, информационную систему страховой компании и партнёрам, которые обслуживают договор.",
-		[]string{"iin", "name", "birth_date", "phone", "documents", "vehicle"}},
-	{"marketing", "Предложения и новости", "SMS и письма с предложениями страховой компании.",
-		[]string{"phone", "email"}},
+	{string(client.PurposePersonalData), "Обработка персональных данных", "Чтобы заключать и обслуживать ваши договоры страхования.",
+		client.PurposePersonalData.StandardScope()},
+	{string(client.PurposeThirdParties), "Передача данных третьим лицам", "В ЕСБД, информационную систему страховой компании и партнёрам, которые обслуживают договор.",
+		client.PurposeThirdParties.StandardScope()},
+	{string(client.PurposeMarketing), "Предложения и новости", "SMS и письма с предложениями страховой компании.",
+		client.PurposeMarketing.StandardScope()},
 }
 
 // scopeNames name the categories of data in Russian; one the table does not
@@ -122,7 +123,7 @@ func (h *Handler) consentRefused(w http.ResponseWriter, r *http.Request, err err
 // purposeLike accepts what a purpose code looks like: lower-case letters,
 // digits and underscores.
 func purposeLike(s string) bool {
-	if s == "" || len(s) > 64 {
+	if s == "" || len(s) > client.MaxPurposeLength {
 		return false
 	}
 	for i := range len(s) {

@@ -7,9 +7,6 @@ import (
 	"time"
 )
 
-// maxPurposeLength bounds a purpose code.
-const maxPurposeLength = 64
-
 func giveConsent(s State, c GiveConsent, now time.Time) ([]Event, error) {
 	if err := checkPurpose(c.Purpose); err != nil {
 		return nil, fmt.Errorf("give consent: %w", err)
@@ -50,8 +47,8 @@ func withdrawConsent(s State, c WithdrawConsent, now time.Time) ([]Event, error)
 }
 
 func checkPurpose(p Purpose) error {
-	if strings.TrimSpace(string(p)) == "" || len(p) > maxPurposeLength {
-		return fmt.Errorf("purpose must be a code of 1 to %d characters: %w", maxPurposeLength, ErrInvalidCommand)
+	if strings.TrimSpace(string(p)) == "" || len(p) > MaxPurposeLength {
+		return fmt.Errorf("purpose must be a code of 1 to %d characters: %w", MaxPurposeLength, ErrInvalidCommand)
 	}
 	return nil
 }

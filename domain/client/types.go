@@ -47,6 +47,23 @@ const (
 // person, losing the basis to process a live contract cannot.
 func (p Purpose) RequiredByContract() bool { return p != PurposeMarketing }
 
+// MaxPurposeLength bounds a purpose code.
+const MaxPurposeLength = 64
+
+// StandardScope is the data the insurer's consent form for p covers, as
+// short codes; nil for a purpose the cabinet does not ask for.
+func (p Purpose) StandardScope() []string {
+	switch p {
+	case PurposePersonalData:
+		return []string{"iin", "name", "birth_date", "phone", "email", "address", "documents"}
+	case PurposeThirdParties:
+		return []string{"iin", "name", "birth_date", "phone", "documents", "vehicle"}
+	case PurposeMarketing:
+		return []string{"phone", "email"}
+	}
+	return nil
+}
+
 // ErasureReason says why an erasure waits.
 type ErasureReason string
 

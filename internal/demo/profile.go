@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/kabinet/kabinet/adapters/cabinet"
+	"github.com/kabinet/kabinet/domain/client"
 )
 
 // profile fills the client's "my data" and "my documents" in KIAS and sets
@@ -94,6 +95,6 @@ func picture(sc scan) ([]byte, error) {
 
 // demoConsents are the consents every demo client gave.
 var demoConsents = []cabinet.GiveConsentRequest{
-	{Purpose: "personal_data", Scope: []string{"iin", "name", "birth_date", "phone", "email", "address", "documents"}},
-	{Purpose: "third_parties", Scope: []string{"iin", "name", "birth_date", "phone", "documents", "vehicle"}},
+	{Purpose: string(client.PurposePersonalData), Scope: client.PurposePersonalData.StandardScope()},
+	{Purpose: string(client.PurposeThirdParties), Scope: client.PurposeThirdParties.StandardScope()},
 }
