@@ -29,7 +29,7 @@ func (s *Service) Sweep(ctx context.Context) (int64, error) {
 		{"registrations", `DELETE FROM registrations WHERE expires_at < $1`, now},
 		{"rate limits", `DELETE FROM rate_limits WHERE window_start < $1`, now.Add(-24 * time.Hour)},
 		{"scan copies of erased clients", `DELETE FROM scan_copies WHERE stored_at < $1
-			AND client_id IN (SELECT client_id FROM client_profiles WHERE erased_at IS NOT NULL)`, now},
+			AND client_id IN (SELECT client_id FROM client_keys WHERE wrapped IS NULL)`, now},
 	} {
 		tag, err := s.d.DB.Exec(ctx, q.sql, q.before)
 		if err != nil {
@@ -48,15 +48,13 @@ func (s *Service) RunSweeper(ctx context.Context) error {
 	t := time.NewTicker(sweepEvery)
 	defer t.Stop()
 	for {
-		// Before the runner first creates the read models on a new
-		// database, their views are missing: nothing to sweep yet.
-		if n, err := s.Sweep(ctx); sqldb.IsUndefinedTable(err) {
-			s.cfg.Logger.DebugContext(ctx, "sweep: the read models are not built yet")
-		} else if err != nil && !errors.Is(err, context.Canceled) {
+		if n, err := s.Sweep(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			s.cfg.Logger.WarnContext(ctx, "sweep expired rows", "error", err)
 		} else if n > 0 {
 			s.cfg.Logger.DebugContext(ctx, "swept expired rows", "rows", n)
 		}
+		// Before the runner first creates the read models on a new
+		// database, their views are missing: nothing to finish yet.
 		if n, err := s.FinishErasures(ctx); sqldb.IsUndefinedTable(err) {
 			s.cfg.Logger.DebugContext(ctx, "finish pending erasures: the read models are not built yet")
 		} else if err != nil && !errors.Is(err, context.Canceled) {
