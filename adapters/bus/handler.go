@@ -94,8 +94,8 @@ func (h *reactionHandler) handle(hard context.Context, msg *message.Message) err
 			}
 			// Its sealed personal data does not open (altered in the log):
 			// no retry will change that, and the reaction must not see the
-			// event without it.
-			return h.setAside(msg.Context(), hard, c, log, 1, err)
+			// event without it, so it is never tried.
+			return h.setAside(msg.Context(), hard, c, log, 0, err)
 		}
 	}
 	attempts, err := h.carryOut(hard, msg.Context(), log, e)

@@ -94,6 +94,7 @@ func TestAnEventThatDoesNotOpenIsSetAside(t *testing.T) {
 		assert.Equal(t, events[1].ID, f.EventID)
 		assert.Equal(t, "RecordOnHappened", f.Reaction)
 		assert.Contains(t, f.Reason, "open")
+		assert.Zero(t, f.Attempts, "the reaction never ran")
 		assert.NotContains(t, f.Reason, "Нурлан")
 	})
 }
